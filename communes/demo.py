@@ -1,0 +1,115 @@
+"""The demo province (Kon Tum, code 62): generated villages and one user per role.
+
+Everything generated here is deterministic (seeded by the unit codes) and marked as demo data.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from communes.models import AdministrativeUnit, Kind, Level, Membership, Role
+
+DEMO_PROVINCE_CODE = "62"  # Tỉnh Kon Tum
+DEMO_DISTRICT_CODE = "610"  # Huyện Đắk Glei
+DEMO_PASSWORD = "ntm-demo-2024"
+
+# Village names in the manner of Kon Tum's highland communes (Xơ Đăng, Giẻ Triêng, Ba Na), plus numbered thôn.
+VILLAGE_STEMS = [
+    "Đắk Xuân",
+    "Kon Pia",
+    "Đắk Ga",
+    "Pêng Sal Pêng",
+    "Đắk Nhoong",
+    "Kon Jơ Ri",
+    "Đắk Sút",
+    "Măng Khên",
+    "Ngọc Hoàng",
+    "Đắk Tả",
+    "Pờ Rồ",
+    "Tu Rét",
+    "Đắk Mế",
+    "Kon Rá",
+    "Lanh Tôn",
+    "Đắk Rơ Manh",
+    "Xốp Dùi",
+    "Đăk Wấk",
+    "Kon Dốp",
+    "Tân Sang",
+    "Chiên Chiết",
+    "Đắk Đoát",
+    "Làng Mới",
+    "Kon Năng",
+    "Măng Cành",
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: str | None
+    unit_code: str | None
+    title: str
+
+
+DEMO_USERS = [
+    DemoUser("vpdp.kontum", "Nguyễn Thị Hạnh", Role.OFFICE, DEMO_PROVINCE_CODE, "Văn phòng Điều phối NTM tỉnh Kon Tum"),
+    DemoUser("huyen.dakglei", "A Vương", Role.DISTRICT, DEMO_DISTRICT_CODE, "Phòng Nông nghiệp và PTNT huyện Đắk Glei"),
+    DemoUser("so.nnptnt", "Trần Văn Minh", Role.DEPARTMENT, DEMO_PROVINCE_CODE, "Sở Nông nghiệp và PTNT tỉnh Kon Tum"),
+    DemoUser("xem.kontum", "Lê Thu Trang", Role.VIEWER, DEMO_PROVINCE_CODE, "Ban Dân tộc tỉnh Kon Tum"),
+    DemoUser("quantri", "Quản trị hệ thống", None, None, "Quản trị hệ thống"),
+]
+
+
+def demo_village_rows(communes: list[AdministrativeUnit]) -> list[tuple[str, str, str]]:
+    """(commune code, village name, kind) for a few villages per rural commune, the same on every run."""
+    rows = []
+    for commune in communes:
+        rng = random.Random(f"villages:{commune.code}")
+        count = rng.randint(4, 8)
+        stems = rng.sample(VILLAGE_STEMS, k=count)
+        for i, stem in enumerate(stems, start=1):
+            # About a third of villages are numbered thôn, as in most communes' own lists.
+            if rng.random() < 0.35:
+                rows.append((commune.code, f"Thôn {i}", Kind.THON))
+            elif stem.startswith("Kon") or rng.random() < 0.3:
+                rows.append((commune.code, f"Làng {stem}", Kind.LANG))
+            else:
+                rows.append((commune.code, f"Thôn {stem}", Kind.THON))
+    return rows
+
+
+@transaction.atomic
+def load_demo_users() -> list[DemoUser]:
+    """Create or reset one user per role, each with a membership in the demo province."""
+    User = get_user_model()
+    units = {
+        u.code: u
+        for u in AdministrativeUnit.objects.filter(
+            code__in=[DEMO_PROVINCE_CODE, DEMO_DISTRICT_CODE], level__in=[Level.PROVINCE, Level.DISTRICT]
+        )
+    }
+    for demo in DEMO_USERS:
+        user, _ = User.objects.update_or_create(
+            username=demo.username,
+            defaults={
+                # Vietnamese names read family name first, so keep the whole name in one field.
+                "first_name": demo.full_name,
+                "last_name": "",
+                "is_staff": demo.role is None,
+                "is_superuser": demo.role is None,
+                "is_active": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        if demo.role:
+            Membership.objects.update_or_create(
+                user=user,
+                unit=units[demo.unit_code],
+                role=demo.role,
+                defaults={"title": demo.title},
+            )
+    return DEMO_USERS

@@ -1,0 +1,88 @@
+"""Load the pre-2025 administrative units of Vietnam from the vietnam-provinces package.
+
+The package ships the General Statistics Office list as of 2025-01-04: 63 provinces, 696 districts and
+10,051 communes. Running it again changes nothing and says so, so it is safe in `make run`.
+"""
+
+import json
+from pathlib import Path
+
+import vietnam_provinces
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from communes.models import AdministrativeUnit, Level, split_name
+from communes.regions import PROVINCE_REGIONS
+
+FIELDS = ["name", "short_name", "kind", "parent_id", "path", "search_key", "sort_key", "region"]
+
+
+class Command(BaseCommand):
+    help = "Nạp danh mục đơn vị hành chính trước năm 2025 (63 tỉnh, 696 huyện, 10.051 xã) từ gói vietnam-provinces."
+
+    def handle(self, *args, **options):
+        data = json.loads(Path(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH).read_text(encoding="utf-8"))
+        with transaction.atomic():
+            counts = import_divisions(data)
+        total_new = sum(c["created"] for c in counts.values())
+        total_changed = sum(c["updated"] for c in counts.values())
+        for level, label in ((Level.PROVINCE, "tỉnh"), (Level.DISTRICT, "huyện"), (Level.COMMUNE, "xã")):
+            c = counts[level]
+            self.stdout.write(
+                f"{label}: {c['total']} (mới {c['created']}, cập nhật {c['updated']}, không đổi {c['unchanged']})"
+            )
+        if total_new == 0 and total_changed == 0:
+            self.stdout.write(self.style.SUCCESS("Danh mục đã đầy đủ, không có thay đổi."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Đã nạp: {total_new} đơn vị mới, {total_changed} đơn vị cập nhật."))
+
+
+def import_divisions(provinces: list[dict]) -> dict[str, dict[str, int]]:
+    """Create or update every unit of the nested list, level by level, in bulk."""
+    counts = {}
+    parents: dict[str, AdministrativeUnit] = {}
+    rows = []
+    for province in provinces:
+        rows.append((Level.PROVINCE, f"{province['code']:02d}", province["name"], None))
+    counts[Level.PROVINCE] = _sync_level(Level.PROVINCE, rows, parents)
+
+    rows = []
+    for province in provinces:
+        for district in province["districts"]:
+            rows.append((Level.DISTRICT, f"{district['code']:03d}", district["name"], f"{province['code']:02d}"))
+    counts[Level.DISTRICT] = _sync_level(Level.DISTRICT, rows, parents)
+
+    rows = []
+    for province in provinces:
+        for district in province["districts"]:
+            for ward in district["wards"]:
+                rows.append((Level.COMMUNE, f"{ward['code']:05d}", ward["name"], f"{district['code']:03d}"))
+    counts[Level.COMMUNE] = _sync_level(Level.COMMUNE, rows, parents)
+    return counts
+
+
+def _sync_level(level: str, rows: list[tuple], parents: dict[str, AdministrativeUnit]) -> dict[str, int]:
+    parent_level = {Level.DISTRICT: Level.PROVINCE, Level.COMMUNE: Level.DISTRICT}.get(level)
+    existing = {u.code: u for u in AdministrativeUnit.objects.filter(level=level)}
+    to_create, to_update, unchanged = [], [], 0
+    for _level, code, name, parent_code in rows:
+        kind, short_name = split_name(name, level)
+        parent = parents[f"{parent_level}:{parent_code}"] if parent_code else None
+        unit = existing.get(code) or AdministrativeUnit(code=code, level=level)
+        before = {f: getattr(unit, f) for f in FIELDS} if unit.pk else None
+        unit.name, unit.short_name, unit.kind, unit.parent = name, short_name, kind, parent
+        if level == Level.PROVINCE:
+            # Keep a region an administrator corrected by hand; fill it only when empty.
+            unit.region = unit.region or PROVINCE_REGIONS.get(code, "")
+        unit.refresh_derived_fields()
+        if before is None:
+            to_create.append(unit)
+        elif before != {f: getattr(unit, f) for f in FIELDS}:
+            to_update.append(unit)
+        else:
+            unchanged += 1
+        parents[f"{level}:{code}"] = unit
+    # bulk_create sets primary keys on PostgreSQL and SQLite >= 3.35, which the next level needs as parent ids.
+    AdministrativeUnit.objects.bulk_create(to_create, batch_size=2000)
+    AdministrativeUnit.objects.bulk_update(to_update, FIELDS, batch_size=2000)
+    return {"total": len(rows), "created": len(to_create), "updated": len(to_update), "unchanged": unchanged}

@@ -1,0 +1,40 @@
+"""Load the demo province into any database: what `make run` uses, and what later features extend.
+
+Kon Tum (62) is the demo province. The command imports the national unit list if it is missing,
+generates a few villages per rural commune of Kon Tum (marked as demo data) and creates one user per
+role, then prints their log-ins. Every step is idempotent.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from communes.demo import DEMO_PASSWORD, DEMO_PROVINCE_CODE, demo_village_rows, load_demo_users
+from communes.management.commands.import_villages import load_village_rows
+from communes.models import AdministrativeUnit, Kind, Level
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu minh họa: tỉnh Kon Tum, thôn minh họa và một tài khoản cho mỗi vai trò."
+
+    def handle(self, *args, **options):
+        if AdministrativeUnit.objects.filter(level=Level.PROVINCE).count() < 63:
+            call_command("import_divisions", stdout=self.stdout)
+
+        communes = list(
+            AdministrativeUnit.objects.filter(
+                level=Level.COMMUNE, kind=Kind.XA, path__startswith=f"{DEMO_PROVINCE_CODE}/"
+            ).order_by("code")
+        )
+        counts = load_village_rows(demo_village_rows(communes), demo=True)
+        self.stdout.write(
+            f"Thôn minh họa cho {len(communes)} xã của tỉnh Kon Tum: mới {counts['created']}, "
+            f"không đổi {counts['unchanged']}."
+        )
+
+        users = load_demo_users()
+        self.stdout.write(self.style.SUCCESS(f"Tài khoản minh họa (mật khẩu chung: {DEMO_PASSWORD}):"))
+        for demo in users:
+            self.stdout.write(f"  {demo.username:<14} {demo.title}")
+        self.stdout.write(
+            self.style.WARNING("Đây là dữ liệu minh họa: không dùng các tài khoản này trên máy chủ thật.")
+        )

@@ -1,0 +1,321 @@
+"""The administrative units being tracked, and who works for which of them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Q
+from django.db.models.functions import Collate
+from django.utils.translation import gettext_lazy as _
+
+from communes.text import fold, sort_key
+from criteria.choices import CommuneGroup, Region
+
+# ICU's Vietnamese collation sorts Ă, Â after A and Đ after D; PostgreSQL's C.UTF-8 puts them after Z.
+VIETNAMESE_COLLATION = "vi-x-icu"
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Tỉnh")
+    DISTRICT = "district", _("Huyện")
+    COMMUNE = "commune", _("Xã")
+    VILLAGE = "village", _("Thôn")
+
+
+class Kind(models.TextChoices):
+    """The legal kind of a unit, which its name begins with."""
+
+    TINH = "tinh", _("Tỉnh")
+    THANH_PHO_TW = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
+    HUYEN = "huyen", _("Huyện")
+    QUAN = "quan", _("Quận")
+    THI_XA = "thi_xa", _("Thị xã")
+    THANH_PHO = "thanh_pho", _("Thành phố thuộc tỉnh")
+    XA = "xa", _("Xã")
+    PHUONG = "phuong", _("Phường")
+    THI_TRAN = "thi_tran", _("Thị trấn")
+    DAC_KHU = "dac_khu", _("Đặc khu")
+    THON = "thon", _("Thôn")
+    BAN = "ban", _("Bản")
+    LANG = "lang", _("Làng")
+    BUON = "buon", _("Buôn")
+    AP = "ap", _("Ấp")
+    KHU_PHO = "khu_pho", _("Khu phố")
+    TO_DAN_PHO = "to_dan_pho", _("Tổ dân phố")
+    KHU_DAN_CU = "khu_dan_cu", _("Khu dân cư")
+
+
+# Name prefixes by level, longest first so "Thành phố" is not read as something shorter.
+NAME_PREFIXES: dict[str, list[tuple[str, str]]] = {
+    Level.PROVINCE: [("Thành phố", Kind.THANH_PHO_TW), ("Tỉnh", Kind.TINH)],
+    Level.DISTRICT: [
+        ("Thành phố", Kind.THANH_PHO),
+        ("Thị xã", Kind.THI_XA),
+        ("Huyện", Kind.HUYEN),
+        ("Quận", Kind.QUAN),
+    ],
+    Level.COMMUNE: [
+        ("Thị trấn", Kind.THI_TRAN),
+        ("Phường", Kind.PHUONG),
+        ("Đặc khu", Kind.DAC_KHU),
+        ("Xã", Kind.XA),
+    ],
+    Level.VILLAGE: [
+        ("Tổ dân phố", Kind.TO_DAN_PHO),
+        ("Khu dân cư", Kind.KHU_DAN_CU),
+        ("Khu phố", Kind.KHU_PHO),
+        ("Thôn", Kind.THON),
+        ("Bản", Kind.BAN),
+        ("Làng", Kind.LANG),
+        ("Buôn", Kind.BUON),
+        ("Ấp", Kind.AP),
+    ],
+}
+
+
+def split_name(name: str, level: str) -> tuple[str, str]:
+    """The kind a unit's name declares and the name without it: ("Huyện Đắk Glei", district) -> (huyen, "Đắk Glei")."""
+    # The source data sometimes capitalises the kind ("Thành Phố Bắc Kạn").
+    for prefix, kind in NAME_PREFIXES[level]:
+        if name.lower().startswith(prefix.lower() + " "):
+            return kind, name[len(prefix) + 1 :].strip()
+    raise ValueError(f"{name!r} does not start with a known kind of {level}")
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AdministrativeUnitQuerySet:
+        """Units a user may see: the subtrees of their memberships, and the ancestors that lead to them."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        paths = user_unit_paths(user)
+        if not paths:
+            return self.none()
+        condition = Q(path__in={ancestor for path in paths for ancestor in ancestor_paths(path)})
+        for path in paths:
+            condition |= Q(path__startswith=path)
+        return self.filter(condition)
+
+    def subtree_of(self, unit: AdministrativeUnit, *, include_self: bool = True) -> AdministrativeUnitQuerySet:
+        qs = self.filter(path__startswith=unit.path)
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def current(self, on=None) -> AdministrativeUnitQuerySet:
+        """Units in force on a date (today when not given)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=on)
+        )
+
+    def in_vietnamese_order(self) -> AdministrativeUnitQuerySet:
+        """Alphabetical by name without its kind, Đ after D: ICU on PostgreSQL, a computed key on SQLite."""
+        if connection.vendor == "postgresql":
+            return self.order_by(Collate("short_name", VIETNAMESE_COLLATION), "code")
+        return self.order_by("sort_key", "short_name", "code")
+
+    def search(self, query: str) -> AdministrativeUnitQuerySet:
+        """Units whose name contains the query, ignoring case, diacritics and the spacing of apostrophes."""
+        folded = fold(query)
+        if not folded:
+            return self.none()
+        return self.filter(search_key__contains=folded)
+
+    def by_level_then_name(self) -> AdministrativeUnitQuerySet:
+        """Provinces and districts before the many communes and villages that share their name."""
+        rank = models.Case(
+            *(models.When(level=level, then=i) for i, level in enumerate(Level.values)),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(level_rank=rank).order_by("level_rank", "sort_key", "code")
+
+    def with_child_counts(self) -> AdministrativeUnitQuerySet:
+        """Counts for list pages: direct children, and communes anywhere below (a commune may sit under a province)."""
+        return self.annotate(
+            child_count=models.Count("children", distinct=True),
+            commune_count=models.Subquery(
+                AdministrativeUnit.objects.filter(level=Level.COMMUNE, path__startswith=models.OuterRef("path"))
+                .order_by()
+                .values("level")
+                .annotate(n=models.Count("pk"))
+                .values("n"),
+                output_field=models.IntegerField(),
+            ),
+        )
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district, commune or village, one table for all levels, held together by a materialised path."""
+
+    code = models.CharField(_("mã"), max_length=12, help_text=_("Mã đơn vị hành chính của Tổng cục Thống kê"))
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices, db_index=True)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("tên"), max_length=120)
+    short_name = models.CharField(_("tên rút gọn"), max_length=120, help_text=_("Tên không kèm loại đơn vị"))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("đường dẫn"), max_length=80, unique=True, editable=False)
+    search_key = models.CharField(max_length=200, editable=False, db_index=True)
+    sort_key = models.CharField(max_length=250, editable=False)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self", verbose_name=_("đơn vị tiền thân"), symmetrical=False, blank=True, related_name="successors"
+    )
+    region = models.CharField(
+        _("vùng kinh tế - xã hội"),
+        max_length=8,
+        choices=Region.choices,
+        blank=True,
+        help_text=_("Chỉ ghi ở cấp tỉnh; đơn vị cấp dưới theo vùng của tỉnh"),
+    )
+    applies_tdmnpb_thresholds = models.BooleanField(
+        _("áp dụng ngưỡng vùng TDMNPB"),
+        default=False,
+        help_text=_("Xã đặc biệt khó khăn, xã an toàn khu… áp dụng ngưỡng vùng Trung du và miền núi phía Bắc (QĐ 318)"),
+    )
+    commune_group = models.PositiveSmallIntegerField(
+        _("nhóm xã"), choices=CommuneGroup.choices, null=True, blank=True, help_text=_("Nhóm xã theo QĐ 51/2025")
+    )
+    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "level"],
+                name="unit_code_level_unique",
+                violation_error_message=_("Mã đơn vị đã tồn tại ở cấp này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived_fields()
+        super().save(*args, **kwargs)
+
+    def refresh_derived_fields(self) -> None:
+        """Recompute the path and search fields from code, parent and name (bulk loaders call this too)."""
+        self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
+        self.sort_key = sort_key(self.short_name or self.name)
+        self.search_key = fold(f"{self.name} {self.code}")
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        return ancestor_paths(self.path)
+
+    def ancestors(self) -> list[AdministrativeUnit]:
+        """From the root down to the parent, in one query."""
+        by_path = {u.path: u for u in AdministrativeUnit.objects.filter(path__in=self.ancestor_paths)}
+        return [by_path[p] for p in self.ancestor_paths if p in by_path]
+
+    @property
+    def province_code(self) -> str:
+        return self.path.split("/", 1)[0]
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """'62/610/23353/' -> ['62/', '62/610/']."""
+    parts = path.strip("/").split("/")
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+def user_unit_paths(user) -> list[str]:
+    """The paths of a user's units, read once per request object."""
+    if not hasattr(user, "_unit_paths"):
+        user._unit_paths = list(Membership.objects.filter(user=user).values_list("unit__path", flat=True))
+    return user._unit_paths
+
+
+class _LevelManager(models.Manager.from_queryset(AdministrativeUnitQuerySet)):
+    level: str = ""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(level=self.level)
+
+
+def _level_manager(level: str) -> _LevelManager:
+    return type(f"{level.title()}Manager", (_LevelManager,), {"level": level})()
+
+
+class Province(AdministrativeUnit):
+    objects = _level_manager(Level.PROVINCE)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("tỉnh")
+        verbose_name_plural = _("tỉnh, thành phố")
+
+
+class District(AdministrativeUnit):
+    objects = _level_manager(Level.DISTRICT)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("huyện")
+        verbose_name_plural = _("huyện, quận, thị xã, thành phố")
+
+
+class Commune(AdministrativeUnit):
+    objects = _level_manager(Level.COMMUNE)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("xã")
+        verbose_name_plural = _("xã, phường, thị trấn")
+
+
+class Village(AdministrativeUnit):
+    objects = _level_manager(Level.VILLAGE)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("thôn")
+        verbose_name_plural = _("thôn, bản, tổ dân phố")
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("Văn phòng điều phối NTM")
+    DISTRICT = "district", _("Cán bộ huyện")
+    DEPARTMENT = "department", _("Sở, ngành")
+    VIEWER = "viewer", _("Người xem")
+
+
+class Membership(models.Model):
+    """Who works for which unit, as what. A user's scope is the subtree of their units."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices)
+    title = models.CharField(_("chức danh, cơ quan"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"],
+                name="membership_unique",
+                violation_error_message=_("Người dùng đã có vai trò này ở đơn vị này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"

@@ -1,0 +1,97 @@
+"""Pages of the unit tree: provinces → province → district → commune, and search."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from communes.models import AdministrativeUnit, Level, Membership
+
+SEARCH_PAGE_SIZE = 50
+
+
+def _unit_or_404(request, code: str, level: str) -> AdministrativeUnit:
+    units = AdministrativeUnit.objects.visible_to(request.user).select_related("parent")
+    return get_object_or_404(units, code=code, level=level)
+
+
+def _children(request, unit: AdministrativeUnit):
+    return (
+        AdministrativeUnit.objects.visible_to(request.user)
+        .filter(parent=unit)
+        .with_child_counts()
+        .in_vietnamese_order()
+    )
+
+
+@require_GET
+def home(request):
+    """Send people to where they work: their unit's page, or the list of provinces."""
+    membership = Membership.objects.filter(user=request.user).select_related("unit").order_by("unit__path").first()
+    if membership is not None:
+        return redirect(unit_url_name(membership.unit.level), code=membership.unit.code)
+    return redirect("communes:province-list")
+
+
+def unit_url_name(level: str) -> str:
+    return f"communes:{level}-detail"
+
+
+@require_GET
+def province_list(request):
+    provinces = (
+        AdministrativeUnit.objects.visible_to(request.user)
+        .filter(level=Level.PROVINCE)
+        .with_child_counts()
+        .in_vietnamese_order()
+    )
+    return render(request, "communes/province_list.html", {"provinces": provinces})
+
+
+@require_GET
+def province_detail(request, code: str):
+    province = _unit_or_404(request, code, Level.PROVINCE)
+    children = list(_children(request, province))
+    return render(
+        request,
+        "communes/province_detail.html",
+        {
+            "unit": province,
+            "ancestors": [],
+            "districts": [u for u in children if u.level == Level.DISTRICT],
+            # Since July 2025 communes may sit directly under their province.
+            "communes": [u for u in children if u.level == Level.COMMUNE],
+        },
+    )
+
+
+@require_GET
+def district_detail(request, code: str):
+    district = _unit_or_404(request, code, Level.DISTRICT)
+    return render(
+        request,
+        "communes/district_detail.html",
+        {"unit": district, "ancestors": district.ancestors(), "communes": _children(request, district)},
+    )
+
+
+@require_GET
+def commune_detail(request, code: str):
+    commune = _unit_or_404(request, code, Level.COMMUNE)
+    return render(
+        request,
+        "communes/commune_detail.html",
+        {"unit": commune, "ancestors": commune.ancestors(), "villages": _children(request, commune)},
+    )
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()
+    results = (
+        AdministrativeUnit.objects.visible_to(request.user)
+        .search(query)
+        .select_related("parent__parent")
+        .by_level_then_name()
+    )
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "communes/search.html", {"query": query, "page": page})

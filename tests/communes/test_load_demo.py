@@ -1,0 +1,53 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from communes.models import AdministrativeUnit, Level, Membership, Role
+from tests.factories import kon_tum_tree
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _provinces_present():
+    """load_demo imports the national list only when provinces are missing; 61 stand-ins keep these tests small."""
+    AdministrativeUnit.objects.bulk_create(
+        [
+            AdministrativeUnit(code=str(i), level=Level.PROVINCE, name=f"Tỉnh {i}", kind="tinh", path=f"{i}/")
+            for i in range(100, 161)
+        ]
+    )
+
+
+def test_load_demo_creates_one_user_per_role_and_demo_villages(capsys):
+    tree = kon_tum_tree()
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for username in ["vpdp.kontum", "huyen.dakglei", "so.nnptnt", "xem.kontum", "quantri"]:
+        assert username in out
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {
+        "vpdp.kontum": Role.OFFICE,
+        "huyen.dakglei": Role.DISTRICT,
+        "so.nnptnt": Role.DEPARTMENT,
+        "xem.kontum": Role.VIEWER,
+    }
+    assert Membership.objects.get(user__username="huyen.dakglei").unit == tree.dak_glei
+    assert get_user_model().objects.get(username="quantri").is_superuser
+    assert get_user_model().objects.get(username="vpdp.kontum").check_password("ntm-demo-2024")
+
+    villages = AdministrativeUnit.objects.filter(level=Level.VILLAGE)
+    # Rural communes (xã) of Kon Tum get 4 to 8 villages each; towns and other provinces none.
+    assert set(villages.values_list("parent__code", flat=True)) == {"23353", "23341", "23380"}
+    assert 12 <= villages.count() <= 24
+    assert not villages.filter(is_demo=False).exists()
+
+
+def test_load_demo_twice_changes_nothing(capsys):
+    kon_tum_tree()
+    call_command("load_demo")
+    first = sorted(AdministrativeUnit.objects.filter(level=Level.VILLAGE).values_list("code", "name"))
+    call_command("load_demo")
+    assert "mới 0" in capsys.readouterr().out
+    assert sorted(AdministrativeUnit.objects.filter(level=Level.VILLAGE).values_list("code", "name")) == first
+    assert Membership.objects.count() == 4

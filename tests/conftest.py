@@ -1,0 +1,75 @@
+import os
+
+# The sync Playwright API runs an event loop in the test thread; live_server's DB setup must not object.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from communes.models import Role  # noqa: E402
+from tests.factories import MembershipFactory, UserFactory, kon_tum_tree  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # pytest-playwright hook: use Debian's Chromium, since `playwright install` cannot download here.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tree(db):
+    """A small Kon Tum: the province, Huyện Đắk Glei (3 communes) and Huyện Ngọc Hồi (2 communes), Gia Lai beside it."""
+    return kon_tum_tree()
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def office_user(tree):
+    return MembershipFactory(unit=tree.province, role=Role.OFFICE).user
+
+
+@pytest.fixture
+def district_user(tree):
+    return MembershipFactory(unit=tree.dak_glei, role=Role.DISTRICT).user
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    return _client_for(admin_user)
+
+
+@pytest.fixture
+def office_client(office_user):
+    return _client_for(office_user)
+
+
+@pytest.fixture
+def district_client(district_user):
+    return _client_for(district_user)

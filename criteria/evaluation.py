@@ -1,0 +1,542 @@
+"""Judge a unit against criteria sets: pure functions over plain data, no ORM, so pages, API and batch jobs agree.
+
+Given a programme's sets, a unit's classification (region, TDMNPB rule, commune group, province), a year and
+a mapping measure code -> value, it explains every indicator (value, the threshold that applied and why,
+met or not, the gap), every criterion, each set, and the tier ladder: a tier counts only when every lower
+tier of the same level is reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+Number = Decimal
+
+REGION_NAMES = {
+    "TDMNPB": "Trung du và miền núi phía Bắc",
+    "DBSH": "Đồng bằng sông Hồng",
+    "BTB": "Bắc Trung Bộ",
+    "DHNTB": "Duyên hải Nam Trung Bộ",
+    "TN": "Tây Nguyên",
+    "DNB": "Đông Nam Bộ",
+    "DBSCL": "Đồng bằng sông Cửu Long",
+}
+TDMNPB = "TDMNPB"
+
+
+class Outcome(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NO_DATA = "no_data"
+    NO_THRESHOLD = "no_threshold"
+    ERROR = "error"
+
+
+# ---------------------------------------------------------------- definitions (built from the database or YAML)
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureDef:
+    code: str
+    name: str
+    kind: str  # number | percent | count | boolean | level
+    unit: str = ""
+    min_value: Number | None = None
+    max_value: Number | None = None
+    levels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdDef:
+    value: Number | None = None
+    level_value: str = ""
+    region: str = ""
+    tdmnpb_rule: bool | None = None
+    group: int | None = None
+    year: int | None = None
+    source: str = ""
+    verified: bool = False
+
+    @property
+    def specificity(self) -> int:
+        return sum(
+            1 for q in (self.region or None, self.tdmnpb_rule, self.group, self.year) if q is not None and q != ""
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorDef:
+    code: str
+    name: str
+    comparison: str
+    measure: MeasureDef | None
+    thresholds: tuple[ThresholdDef, ...] = ()
+    official_code: str = ""
+    reference: str = ""
+    multiplier: Number | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionDef:
+    number: int
+    name: str
+    indicators: tuple[IndicatorDef, ...]
+    is_key: bool = False
+    is_condition: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SetDef:
+    code: str
+    name: str
+    level: str
+    tier: str
+    rank: int
+    criteria: tuple[CriterionDef, ...]
+    province_code: str = ""
+    province_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeDef:
+    code: str
+    sets: tuple[SetDef, ...]
+
+    def set(self, code: str) -> SetDef | None:
+        return next((s for s in self.sets if s.code == code), None)
+
+    def ladder(self, level: str) -> list[SetDef]:
+        return sorted((s for s in self.sets if s.level == level), key=lambda s: s.rank)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitProfile:
+    """What picks a unit's thresholds: its province's region, the TDMNPB rule, its commune group."""
+
+    region: str = ""
+    applies_tdmnpb: bool = False
+    group: int | None = None
+    province_code: str = ""
+
+    @property
+    def threshold_region(self) -> str:
+        # QĐ 318 Art. 1: especially disadvantaged communes (and the other listed kinds) use TDMNPB wherever they are.
+        return TDMNPB if self.applies_tdmnpb else self.region
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(slots=True)
+class IndicatorResult:
+    code: str
+    official_code: str
+    name: str
+    measure: str | None
+    unit: str
+    comparison: str
+    value: Any
+    threshold: Any
+    outcome: Outcome
+    gap: Number | None
+    basis: str
+    verified: bool | None
+    source: str
+    message: str = ""
+
+    @property
+    def met(self) -> bool | None:
+        if self.outcome is Outcome.MET:
+            return True
+        if self.outcome is Outcome.NOT_MET:
+            return False
+        return None
+
+
+@dataclass(slots=True)
+class CriterionResult:
+    number: int
+    name: str
+    is_key: bool
+    is_condition: bool
+    indicators: list[IndicatorResult]
+
+    @property
+    def outcome(self) -> Outcome:
+        outcomes = {r.outcome for r in self.indicators}
+        if not self.indicators:
+            return Outcome.NO_THRESHOLD
+        if Outcome.NOT_MET in outcomes:
+            return Outcome.NOT_MET
+        if outcomes == {Outcome.MET}:
+            return Outcome.MET
+        if Outcome.ERROR in outcomes:
+            return Outcome.ERROR
+        if Outcome.NO_DATA in outcomes:
+            return Outcome.NO_DATA
+        return Outcome.NO_THRESHOLD
+
+    @property
+    def met(self) -> bool:
+        return self.outcome is Outcome.MET
+
+
+@dataclass(slots=True)
+class SetResult:
+    code: str
+    name: str
+    tier: str
+    rank: int
+    province_code: str
+    criteria: list[CriterionResult]
+    reached: bool = False  # met, and every lower tier reached (filled by the ladder)
+
+    @property
+    def counted(self) -> list[CriterionResult]:
+        return [c for c in self.criteria if not c.is_condition]
+
+    @property
+    def criteria_met(self) -> int:
+        return sum(1 for c in self.counted if c.met)
+
+    @property
+    def criteria_total(self) -> int:
+        return len(self.counted)
+
+    @property
+    def met(self) -> bool:
+        return bool(self.criteria) and all(c.met for c in self.criteria)
+
+    @property
+    def failing(self) -> list[CriterionResult]:
+        return [c for c in self.counted if c.outcome is Outcome.NOT_MET]
+
+    @property
+    def failing_indicators(self) -> list[IndicatorResult]:
+        return [i for c in self.criteria for i in c.indicators if i.outcome is not Outcome.MET]
+
+
+@dataclass(slots=True)
+class ProgrammeResult:
+    programme: str
+    level: str
+    year: int
+    tier: str | None
+    sets: dict[str, SetResult] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """The JSON shape of `manage.py evaluate` and the API."""
+        return {
+            "programme": self.programme,
+            "year": self.year,
+            "tier": self.tier,
+            "sets": {code: set_as_dict(result) for code, result in self.sets.items()},
+        }
+
+
+def set_as_dict(result: SetResult) -> dict:
+    return {
+        "met": result.met,
+        "reached": result.reached,
+        "criteria_met": result.criteria_met,
+        "criteria_total": result.criteria_total,
+        "criteria": [
+            {
+                "number": c.number,
+                "name": c.name,
+                "met": c.met,
+                "outcome": str(c.outcome),
+                "key": c.is_key,
+                "condition": c.is_condition,
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "official_code": i.official_code or None,
+                        "name": i.name,
+                        "measure": i.measure,
+                        "value": _json_value(i.value),
+                        "threshold": _json_value(i.threshold),
+                        "comparison": i.comparison,
+                        "met": i.met,
+                        "outcome": str(i.outcome),
+                        "gap": _json_value(i.gap),
+                        "basis": i.basis,
+                        "verified": i.verified,
+                        "source": i.source,
+                        "message": i.message,
+                    }
+                    for i in c.indicators
+                ],
+            }
+            for c in result.criteria
+        ],
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+# ---------------------------------------------------------------- threshold choice
+
+
+def choose_threshold(thresholds: tuple[ThresholdDef, ...], profile: UnitProfile, year: int) -> ThresholdDef | None:
+    """The most specific threshold whose qualifiers all hold for this unit and year (None when none applies)."""
+    best: ThresholdDef | None = None
+    for t in thresholds:
+        if t.region and t.region != profile.threshold_region:
+            continue
+        if t.tdmnpb_rule is not None and t.tdmnpb_rule != profile.applies_tdmnpb:
+            continue
+        if t.group is not None and t.group != profile.group:
+            continue
+        if t.year is not None and t.year != year:
+            continue
+        if best is None or t.specificity > best.specificity:
+            best = t
+    return best
+
+
+def describe_basis(t: ThresholdDef, profile: UnitProfile, year: int, set_def: SetDef) -> str:
+    """Why this threshold applies, in the words the office uses."""
+    parts = []
+    if t.region:
+        if t.region == TDMNPB and profile.applies_tdmnpb and profile.region != TDMNPB:
+            parts.append("ngưỡng vùng TDMNPB (xã áp dụng ngưỡng TDMNPB theo Điều 1 QĐ 318)")
+        else:
+            parts.append(f"vùng {REGION_NAMES.get(t.region, t.region)}")
+    if t.tdmnpb_rule:
+        parts.append("xã áp dụng ngưỡng TDMNPB")
+    elif t.tdmnpb_rule is False:
+        parts.append("xã không thuộc diện áp dụng ngưỡng TDMNPB")
+    if t.group is not None:
+        parts.append(f"nhóm {t.group}")
+    if t.year is not None:
+        parts.append(f"năm {t.year}")
+    if not parts:
+        parts.append("mọi vùng")
+    basis = ", ".join(parts)
+    if set_def.province_code:
+        basis = f"bộ tiêu chí của {set_def.province_name or 'tỉnh ' + set_def.province_code}: {basis}"
+    return basis
+
+
+# ---------------------------------------------------------------- values
+
+
+class InvalidValue(Exception):
+    """A value the measure cannot hold: an error to show, never a failed criterion."""
+
+
+def coerce_value(measure: MeasureDef, raw: Any) -> Any:
+    """A typed value for the measure, or InvalidValue with a Vietnamese reason. Booleans are never numbers."""
+    if measure.kind == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        raise InvalidValue(f"'{raw}' không phải giá trị có/không")
+    if measure.kind == "level":
+        if isinstance(raw, str) and raw in measure.levels:
+            return raw
+        raise InvalidValue(f"'{raw}' không phải một mức hợp lệ ({', '.join(measure.levels)})")
+    if isinstance(raw, bool):
+        raise InvalidValue("giá trị có/không không dùng được cho số liệu dạng số")
+    try:
+        number = Decimal(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise InvalidValue(f"'{raw}' không phải là số") from None
+    if not number.is_finite():
+        raise InvalidValue(f"'{raw}' không phải là số")
+    if measure.kind == "count" and number != number.to_integral_value():
+        raise InvalidValue(f"{raw} không phải số nguyên")
+    if measure.min_value is not None and number < measure.min_value:
+        raise InvalidValue(f"{raw} nhỏ hơn giá trị nhỏ nhất cho phép ({_json_value(measure.min_value)})")
+    if measure.max_value is not None and number > measure.max_value:
+        raise InvalidValue(f"{raw} lớn hơn giá trị lớn nhất cho phép ({_json_value(measure.max_value)})")
+    return number
+
+
+def compare(comparison: str, value: Any, threshold: Any, measure: MeasureDef) -> tuple[bool, Number | None]:
+    """Met or not, and the gap: how much the value must still move to meet the threshold (None when met)."""
+    if comparison == "achieved":
+        return value is True, None
+    if measure.kind == "level":
+        value_rank, threshold_rank = measure.levels.index(value), measure.levels.index(threshold)
+        met = _ordered(comparison, value_rank, threshold_rank)
+        return met, None if met else Decimal(abs(threshold_rank - value_rank))
+    met = _ordered(comparison, value, threshold)
+    return met, None if met else abs(threshold - value)
+
+
+def _ordered(comparison: str, a, b) -> bool:
+    return {
+        ">=": a >= b,
+        ">": a > b,
+        "<=": a <= b,
+        "<": a < b,
+        "==": a == b,
+    }[comparison]
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def evaluate_indicator(
+    indicator: IndicatorDef,
+    set_def: SetDef,
+    profile: UnitProfile,
+    year: int,
+    values: Mapping[str, Any],
+    programme: ProgrammeDef | None = None,
+    reached: Mapping[str, bool] | None = None,
+) -> IndicatorResult:
+    measure = indicator.measure
+    result = IndicatorResult(
+        code=indicator.code,
+        official_code=indicator.official_code,
+        name=indicator.name,
+        measure=measure.code if measure else None,
+        unit=measure.unit if measure else "",
+        comparison=indicator.comparison,
+        value=None,
+        threshold=None,
+        outcome=Outcome.NO_THRESHOLD,
+        gap=None,
+        basis="",
+        verified=None,
+        source="",
+    )
+
+    if indicator.comparison == "reached":
+        target = programme.set(indicator.reference) if programme else None
+        result.threshold = indicator.reference
+        result.basis = f"phải đạt {target.name if target else indicator.reference}"
+        if reached is None or indicator.reference not in reached:
+            result.outcome, result.message = Outcome.NO_DATA, "chưa xét mức tiêu chí được tham chiếu"
+        else:
+            result.value = reached[indicator.reference]
+            result.outcome = Outcome.MET if result.value else Outcome.NOT_MET
+        return result
+
+    threshold_value, basis, chosen = _threshold_for(indicator, set_def, profile, year, programme)
+    result.basis = basis
+    result.verified = chosen.verified if chosen else None
+    result.source = chosen.source if chosen else ""
+    if indicator.comparison != "achieved" and threshold_value is None:
+        result.outcome, result.message = Outcome.NO_THRESHOLD, "chưa có ngưỡng áp dụng cho đơn vị và năm này"
+        return result
+    result.threshold = True if indicator.comparison == "achieved" else threshold_value
+    if chosen is None:
+        result.outcome, result.message = Outcome.NO_THRESHOLD, "chưa có ngưỡng áp dụng cho đơn vị và năm này"
+        return result
+
+    raw = values.get(measure.code) if measure else None
+    if raw is None or raw == "":
+        result.outcome, result.message = Outcome.NO_DATA, "chưa có số liệu"
+        return result
+    try:
+        value = coerce_value(measure, raw)
+    except InvalidValue as exc:
+        result.value, result.outcome, result.message = raw, Outcome.ERROR, f"Giá trị không hợp lệ: {exc}"
+        return result
+    result.value = value
+    met, gap = compare(indicator.comparison, value, result.threshold, measure)
+    result.outcome = Outcome.MET if met else Outcome.NOT_MET
+    result.gap = gap
+    return result
+
+
+def _threshold_for(
+    indicator: IndicatorDef, set_def: SetDef, profile: UnitProfile, year: int, programme: ProgrammeDef | None
+) -> tuple[Any, str, ThresholdDef | None]:
+    """The threshold value, the reason it applies, and the row it came from (the referenced row when relative)."""
+    chosen = choose_threshold(indicator.thresholds, profile, year)
+    if indicator.reference and indicator.multiplier is not None:
+        ref_set_code, _, ref_code = indicator.reference.partition("/")
+        ref_set = programme.set(ref_set_code) if programme else None
+        ref = None
+        if ref_set is not None:
+            ref = next((i for c in ref_set.criteria for i in c.indicators if i.code == ref_code), None)
+        ref_threshold = choose_threshold(ref.thresholds, profile, year) if ref else None
+        if ref_threshold is None or ref_threshold.value is None:
+            return None, f"{_percent(indicator.multiplier)} ngưỡng {indicator.reference} (chưa có ngưỡng gốc)", chosen
+        value = (ref_threshold.value * indicator.multiplier).quantize(Decimal("0.01"))
+        basis = (
+            f"{_percent(indicator.multiplier)} ngưỡng của {ref_set.name} "
+            f"({describe_basis(ref_threshold, profile, year, ref_set)})"
+        )
+        # The result is only as verified as the value it is computed from.
+        merged = ThresholdDef(
+            value=value,
+            source=f"{chosen.source if chosen else ''}; ngưỡng gốc: {ref_threshold.source}".strip("; "),
+            verified=bool(chosen and chosen.verified and ref_threshold.verified),
+        )
+        return value, basis, merged
+    if chosen is None:
+        return None, "", None
+    value = chosen.level_value if indicator.measure and indicator.measure.kind == "level" else chosen.value
+    return value, describe_basis(chosen, profile, year, set_def), chosen
+
+
+def _percent(multiplier: Decimal) -> str:
+    return f"{_json_value(multiplier * 100)}%"
+
+
+def evaluate_set(
+    set_def: SetDef,
+    profile: UnitProfile,
+    year: int,
+    values: Mapping[str, Any],
+    programme: ProgrammeDef | None = None,
+    reached: Mapping[str, bool] | None = None,
+) -> SetResult:
+    criteria = [
+        CriterionResult(
+            number=c.number,
+            name=c.name,
+            is_key=c.is_key,
+            is_condition=c.is_condition,
+            indicators=[
+                evaluate_indicator(i, set_def, profile, year, values, programme, reached) for i in c.indicators
+            ],
+        )
+        for c in set_def.criteria
+    ]
+    return SetResult(
+        code=set_def.code,
+        name=set_def.name,
+        tier=set_def.tier,
+        rank=set_def.rank,
+        province_code=set_def.province_code,
+        criteria=criteria,
+    )
+
+
+def evaluate_programme(
+    programme: ProgrammeDef,
+    profile: UnitProfile,
+    year: int,
+    values: Mapping[str, Any],
+    *,
+    level: str = "commune",
+    only: str | None = None,
+) -> ProgrammeResult:
+    """Every set of a level, lowest rank first; the tier is the highest set reached with every lower one reached."""
+    result = ProgrammeResult(programme=programme.code, level=level, year=year, tier=None)
+    reached: dict[str, bool] = {}
+    lower_all_reached = True
+    for set_def in programme.ladder(level):
+        set_result = evaluate_set(set_def, profile, year, values, programme, reached)
+        set_result.reached = lower_all_reached and set_result.met
+        reached[set_def.code] = set_result.reached
+        lower_all_reached = set_result.reached
+        if set_result.reached:
+            result.tier = set_def.tier
+        if only is None or only == set_def.code:
+            result.sets[set_def.code] = set_result
+    return result

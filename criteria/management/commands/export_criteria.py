@@ -1,0 +1,35 @@
+"""Write a criteria set as YAML (docs/criteria-yaml.md), to review, edit or load elsewhere."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from criteria.models import CriteriaSet
+from criteria.yaml_io import dump_criteria_set
+
+
+class Command(BaseCommand):
+    help = "Xuất một bộ tiêu chí ra YAML."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--programme", required=True, help="Mã giai đoạn, ví dụ 2021-2025")
+        parser.add_argument("--set", required=True, dest="set_code", help="Mã bộ tiêu chí, ví dụ commune-standard")
+        parser.add_argument("--province", default="", help="Mã tỉnh của bộ tiêu chí cấp tỉnh (bỏ trống: quốc gia)")
+        parser.add_argument("--output", "-o", help="Ghi ra tệp thay vì màn hình")
+
+    def handle(self, *args, **options):
+        criteria_set = CriteriaSet.objects.filter(
+            programme__code=options["programme"], code=options["set_code"], province_code=options["province"]
+        ).first()
+        if criteria_set is None:
+            raise CommandError(
+                f"Không có bộ tiêu chí '{options['set_code']}' trong giai đoạn '{options['programme']}'"
+                + (f" của tỉnh {options['province']}" if options["province"] else "")
+                + "."
+            )
+        text = dump_criteria_set(criteria_set)
+        if options["output"]:
+            Path(options["output"]).write_text(text, encoding="utf-8")
+            self.stdout.write(f"Đã ghi {options['output']}.")
+        else:
+            self.stdout.write(text, ending="")

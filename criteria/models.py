@@ -1,0 +1,256 @@
+"""The yardstick, as data: programmes, criteria sets (tiers), criteria, indicators, measures and thresholds.
+
+Nothing here imports the rest of the portal: a provincial set names its province by GSO code.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from criteria.choices import CommuneGroup, Region
+
+
+class Level(models.TextChoices):
+    COMMUNE = "commune", _("Xã")
+    VILLAGE = "village", _("Thôn")
+    DISTRICT = "district", _("Huyện")
+
+
+class Tier(models.TextChoices):
+    STANDARD = "standard", _("Đạt chuẩn")
+    ADVANCED = "advanced", _("Nâng cao")
+    MODEL = "model", _("Kiểu mẫu")
+    SMART = "smart", _("Thông minh")
+    MODERN = "modern", _("Hiện đại")
+
+
+class SetStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    PUBLISHED = "published", _("Ban hành")
+
+
+class MeasureKind(models.TextChoices):
+    NUMBER = "number", _("Số")
+    PERCENT = "percent", _("Tỷ lệ (%)")
+    COUNT = "count", _("Số lượng")
+    BOOLEAN = "boolean", _("Có/Không")
+    LEVEL = "level", _("Mức xếp loại")
+
+
+class Comparison(models.TextChoices):
+    GTE = ">=", "≥"
+    GT = ">", ">"
+    LTE = "<=", "≤"
+    LT = "<", "<"
+    EQ = "==", "="
+    ACHIEVED = "achieved", _("Đạt")
+    REACHED = "reached", _("Đạt bộ tiêu chí")
+
+
+class CriterionKind(models.TextChoices):
+    CRITERION = "criterion", _("Tiêu chí")
+    CONDITION = "condition", _("Điều kiện")
+
+
+class Programme(models.Model):
+    """A programme period with its own criteria sets: 2021-2025 (QĐ 318/319/320) or 2026-2030 (QĐ 51/2025)."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=300)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("năm bắt đầu"))
+    end_year = models.PositiveSmallIntegerField(_("năm kết thúc"))
+
+    class Meta:
+        verbose_name = _("giai đoạn")
+        verbose_name_plural = _("giai đoạn")
+        ordering = ["start_year"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def national(self) -> CriteriaSetQuerySet:
+        return self.filter(province_code="")
+
+    def for_province(self, province_code: str) -> CriteriaSetQuerySet:
+        """National sets and this province's own: the provincial one wins later, when the programme is built."""
+        return self.filter(models.Q(province_code="") | models.Q(province_code=province_code))
+
+
+class CriteriaSet(models.Model):
+    """One tier's set at one level: the national set, or a province's version of it."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("giai đoạn"), on_delete=models.CASCADE, related_name="sets")
+    code = models.CharField(_("mã"), max_length=40)
+    name = models.CharField(_("tên"), max_length=300)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    tier = models.CharField(_("mức"), max_length=10, choices=Tier.choices)
+    rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("Mức thấp hơn phải đạt trước (1 = đạt chuẩn)"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    description = models.TextField(_("ghi chú"), blank=True)
+    province_code = models.CharField(
+        _("mã tỉnh"), max_length=2, blank=True, help_text=_("Để trống với bộ tiêu chí quốc gia")
+    )
+    province_name = models.CharField(_("tên tỉnh"), max_length=100, blank=True)
+    derived_from = models.ForeignKey(
+        "self", verbose_name=_("xây dựng từ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="derived"
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=SetStatus.choices, default=SetStatus.DRAFT)
+
+    objects = CriteriaSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bộ tiêu chí")
+        verbose_name_plural = _("bộ tiêu chí")
+        ordering = ["programme__start_year", "level", "rank", "province_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "code", "province_code"],
+                name="criteria_set_unique",
+                violation_error_message=_("Giai đoạn này đã có bộ tiêu chí cùng mã cho phạm vi này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" ({self.province_name or self.province_code})" if self.province_code else ""
+        return f"{self.programme.code} · {self.code}{scope}"
+
+    @property
+    def is_provincial(self) -> bool:
+        return bool(self.province_code)
+
+
+class Criterion(models.Model):
+    """A numbered criterion of a set (e.g. 10 Thu nhập); key criteria weigh in the QĐ 18/2022 revocation rule."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    number = models.PositiveSmallIntegerField(_("số thứ tự"))
+    name = models.CharField(_("tên"), max_length=300)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
+    group = models.CharField(_("nhóm nội dung"), max_length=200, blank=True)
+    department = models.CharField(_("cơ quan phụ trách"), max_length=200, blank=True)
+    is_key = models.BooleanField(
+        _("tiêu chí then chốt"), default=False, help_text=_("Được tính riêng khi xét thu hồi (QĐ 18/2022/QĐ-TTg)")
+    )
+    kind = models.CharField(
+        _("loại"),
+        max_length=10,
+        choices=CriterionKind.choices,
+        default=CriterionKind.CRITERION,
+        help_text=_("Điều kiện phải đạt nhưng không tính vào số tiêu chí"),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        ordering = ["criteria_set", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "number"],
+                name="criterion_number_unique",
+                violation_error_message=_("Bộ tiêu chí đã có tiêu chí số này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Measure(models.Model):
+    """What is observed and entered once a month (income per person, % households with clean water…).
+
+    Indicators of several tiers point at the same measure, so one value is judged by every tier.
+    """
+
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    name = models.CharField(_("tên"), max_length=300)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
+    kind = models.CharField(_("kiểu"), max_length=10, choices=MeasureKind.choices)
+    unit = models.CharField(_("đơn vị"), max_length=60, blank=True)
+    min_value = models.DecimalField(_("giá trị nhỏ nhất"), max_digits=14, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(_("giá trị lớn nhất"), max_digits=14, decimal_places=4, null=True, blank=True)
+    levels = models.JSONField(
+        _("các mức"), default=list, blank=True, help_text=_("Với kiểu mức xếp loại: các mức từ thấp đến cao")
+    )
+
+    class Meta:
+        verbose_name = _("số liệu")
+        verbose_name_plural = _("số liệu")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.unit})" if self.unit else self.code
+
+    def clean(self):
+        if self.kind == MeasureKind.LEVEL and not self.levels:
+            raise ValidationError({"levels": _("Số liệu kiểu mức xếp loại phải liệt kê các mức.")})
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValidationError({"max_value": _("Giá trị lớn nhất phải không nhỏ hơn giá trị nhỏ nhất.")})
+
+
+class Indicator(models.Model):
+    """A requirement of a criterion: a measure compared with a threshold (or a lower tier reached)."""
+
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(_("mã"), max_length=20, help_text=_("Mã nội bộ, duy nhất trong bộ tiêu chí"))
+    official_code = models.CharField(_("số hiệu chính thức"), max_length=20, blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    name = models.CharField(_("tên"), max_length=400)
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("số liệu"), null=True, blank=True, on_delete=models.PROTECT, related_name="indicators"
+    )
+    comparison = models.CharField(_("phép so sánh"), max_length=10, choices=Comparison.choices)
+    reference = models.CharField(
+        _("tham chiếu"),
+        max_length=80,
+        blank=True,
+        help_text=_("Mã bộ tiêu chí phải đạt, hoặc 'mã-bộ/mã-chỉ-tiêu' mà ngưỡng được nhân hệ số"),
+    )
+    multiplier = models.DecimalField(_("hệ số"), max_digits=8, decimal_places=4, null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["criterion", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.official_code or self.code} {self.name}"
+
+
+class Threshold(models.Model):
+    """A value an indicator must meet, for all units or only some (region, TDMNPB rule, commune group, year).
+
+    When several apply, the most specific wins. An unverified value is shown as such, with its source.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="thresholds"
+    )
+    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=4, null=True, blank=True)
+    level_value = models.CharField(_("mức"), max_length=60, blank=True)
+    region = models.CharField(_("vùng"), max_length=8, choices=Region.choices, blank=True)
+    tdmnpb_rule = models.BooleanField(
+        _("chỉ cho xã áp dụng ngưỡng TDMNPB"), null=True, blank=True, help_text=_("Để trống: mọi xã")
+    )
+    commune_group = models.PositiveSmallIntegerField(_("nhóm xã"), choices=CommuneGroup.choices, null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=500)
+    verified = models.BooleanField(_("đã xác minh"), default=False)
+
+    class Meta:
+        verbose_name = _("ngưỡng")
+        verbose_name_plural = _("ngưỡng")
+        ordering = ["indicator", "year", "region", "commune_group"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.value}"

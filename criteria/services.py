@@ -1,0 +1,76 @@
+"""Changes and computations on criteria that pages, commands and the API share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from criteria.definitions import build_programme
+from criteria.evaluation import ProgrammeResult, UnitProfile, evaluate_programme
+from criteria.models import CriteriaSet, SetStatus, Threshold
+
+
+class UnknownCriteria(Exception):
+    """A programme or set code that does not exist (message in Vietnamese)."""
+
+
+def evaluate_values(
+    *,
+    programme: str,
+    profile: UnitProfile,
+    year: int,
+    values: Mapping[str, Any],
+    set_code: str | None = None,
+    level: str | None = None,
+) -> ProgrammeResult:
+    """The explained result of a unit (or a region and flags) against a programme, or one set of it."""
+    definition = build_programme(programme, profile.province_code)
+    if not definition.sets:
+        raise UnknownCriteria(f"Không có giai đoạn '{programme}' hoặc giai đoạn chưa có bộ tiêu chí nào.")
+    if set_code is not None:
+        chosen = definition.set(set_code)
+        if chosen is None:
+            raise UnknownCriteria(f"Giai đoạn {programme} không có bộ tiêu chí '{set_code}'.")
+        level = chosen.level
+    return evaluate_programme(definition, profile, year, values, level=level or "commune", only=set_code)
+
+
+@transaction.atomic
+def clone_set_for_province(*, criteria_set: CriteriaSet, province_code: str, province_name: str) -> CriteriaSet:
+    """A draft provincial copy of a national set, thresholds and all, which the province then tightens."""
+    if criteria_set.province_code:
+        raise ValueError("Chỉ nhân bản được bộ tiêu chí quốc gia.")
+    if CriteriaSet.objects.filter(
+        programme=criteria_set.programme, code=criteria_set.code, province_code=province_code
+    ).exists():
+        raise ValueError(f"{province_name} đã có bộ tiêu chí '{criteria_set.code}' của giai đoạn này.")
+    clone = CriteriaSet.objects.create(
+        programme=criteria_set.programme,
+        code=criteria_set.code,
+        name=f"{criteria_set.name} ({province_name})",
+        level=criteria_set.level,
+        tier=criteria_set.tier,
+        rank=criteria_set.rank,
+        legal_basis=criteria_set.legal_basis,
+        description=criteria_set.description,
+        province_code=province_code,
+        province_name=province_name,
+        derived_from=criteria_set,
+        status=SetStatus.DRAFT,
+    )
+    thresholds = []
+    for criterion in criteria_set.criteria.prefetch_related("indicators__thresholds"):
+        indicators = list(criterion.indicators.all())
+        criterion.pk, criterion.criteria_set = None, clone
+        criterion.save()
+        for indicator in indicators:
+            rows = list(indicator.thresholds.all())
+            indicator.pk, indicator.criterion = None, criterion
+            indicator.save()
+            for row in rows:
+                row.pk, row.indicator = None, indicator
+                thresholds.append(row)
+    Threshold.objects.bulk_create(thresholds)
+    return clone

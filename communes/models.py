@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.text import fold, sort_key
 from criteria.choices import CommuneGroup, Region
+from criteria.evaluation import UnitProfile
 
 # ICU's Vietnamese collation sorts Ă, Â after A and Đ after D; PostgreSQL's C.UTF-8 puts them after Z.
 VIETNAMESE_COLLATION = "vi-x-icu"
@@ -225,6 +226,24 @@ class AdministrativeUnit(models.Model):
     @property
     def province_code(self) -> str:
         return self.path.split("/", 1)[0]
+
+    def threshold_profile(self, province_region: str | None = None) -> UnitProfile:
+        """What picks this unit's thresholds. Pass the province's region when already known, to save a query."""
+        if province_region is None:
+            province_region = (
+                self.region
+                if self.level == Level.PROVINCE
+                else AdministrativeUnit.objects.filter(path=f"{self.province_code}/")
+                .values_list("region", flat=True)
+                .first()
+                or ""
+            )
+        return UnitProfile(
+            region=province_region,
+            applies_tdmnpb=self.applies_tdmnpb_thresholds,
+            group=self.commune_group,
+            province_code=self.province_code,
+        )
 
 
 def ancestor_paths(path: str) -> list[str]:

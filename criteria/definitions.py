@@ -87,11 +87,11 @@ def sets_with_contents(queryset):
 
 
 def build_programme(programme: Programme | str, province_code: str = "") -> ProgrammeDef:
-    """The programme as a province sees it: its own version of a set wins over the national one."""
+    """The programme as a province sees it: its own published version of a set wins over the national one."""
     code = programme if isinstance(programme, str) else programme.code
     chosen: dict[str, CriteriaSet] = {}
     for criteria_set in sets_with_contents(
-        CriteriaSet.objects.filter(programme__code=code).for_province(province_code).order_by("province_code")
+        CriteriaSet.objects.filter(programme__code=code).in_force_for(province_code).order_by("province_code")
     ):
         # National sets sort first (empty province code), so a provincial set replaces its national one.
         chosen[criteria_set.code] = criteria_set

@@ -76,9 +76,12 @@ class CriteriaSetQuerySet(models.QuerySet):
     def national(self) -> CriteriaSetQuerySet:
         return self.filter(province_code="")
 
-    def for_province(self, province_code: str) -> CriteriaSetQuerySet:
-        """National sets and this province's own: the provincial one wins later, when the programme is built."""
-        return self.filter(models.Q(province_code="") | models.Q(province_code=province_code))
+    def in_force_for(self, province_codes: set[str] | str) -> CriteriaSetQuerySet:
+        """National sets, and the published sets of these provinces (a provincial draft judges nobody yet)."""
+        codes = {province_codes} if isinstance(province_codes, str) else set(province_codes)
+        return self.filter(
+            models.Q(province_code="") | models.Q(province_code__in=codes - {""}, status=SetStatus.PUBLISHED)
+        )
 
 
 class CriteriaSet(models.Model):

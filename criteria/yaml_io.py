@@ -446,7 +446,8 @@ def _parse_indicator(check: _Checker, raw: Any, line: int, measures: dict[str, d
                         f"({_plain(low)}–{_plain(high)}).",
                     )
             threshold["value"] = number
-        elif value is not None:
+        elif value is not None and comparison is not None:
+            # (an unknown comparison was reported above; a second message about it would only confuse)
             check.error(t.key_lines["value"], f"{where}: so sánh '{comparison}' không có giá trị ngưỡng (value: null).")
         indicator["thresholds"].append(threshold)
     return indicator

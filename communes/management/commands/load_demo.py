@@ -1,10 +1,11 @@
 """Load the demo province into any database: what `make run` uses, and what later features extend.
 
-Kon Tum (62) is the demo province. The command imports the national unit list if it is missing,
-generates a few villages per rural commune of Kon Tum (marked as demo data) and creates one user per
-role, then prints their log-ins. Every step is idempotent.
+Kon Tum (62) is the demo province. The command imports the national unit list if it is missing and the
+national criteria sets of fixtures/criteria, generates a few villages per rural commune of Kon Tum (marked
+as demo data) and creates one user per role, then prints their log-ins. Every step is idempotent.
 """
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -19,6 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if AdministrativeUnit.objects.filter(level=Level.PROVINCE).count() < 63:
             call_command("import_divisions", stdout=self.stdout)
+
+        # The national criteria sets as the portal ships them (unverified thresholds marked as such).
+        criteria_files = sorted(str(p) for p in (settings.BASE_DIR / "fixtures" / "criteria").glob("*/*.yaml"))
+        if criteria_files:
+            call_command("import_criteria", *criteria_files, stdout=self.stdout)
 
         communes = list(
             AdministrativeUnit.objects.filter(

@@ -8,6 +8,7 @@ tier of the same level is reached.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -62,10 +63,18 @@ class ThresholdDef:
     verified: bool = False
 
     @property
-    def specificity(self) -> int:
-        return sum(
-            1 for q in (self.region or None, self.tdmnpb_rule, self.group, self.year) if q is not None and q != ""
+    def specificity(self) -> tuple[int, bool, bool, bool, bool]:
+        """More qualifiers win; between as many, a year beats a group beats the TDMNPB rule beats a region.
+
+        The order of rows in a file or table never decides, so a copied set judges exactly like its original.
+        """
+        year, group, rule, region = (
+            self.year is not None,
+            self.group is not None,
+            self.tdmnpb_rule is not None,
+            bool(self.region),
         )
+        return (year + group + rule + region, year, group, rule, region)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +114,9 @@ class SetDef:
 class ProgrammeDef:
     code: str
     sets: tuple[SetDef, ...]
+    # Threshold choices and their explanations, per (set, indicator, classification, year): units that share a
+    # classification share them, which is most of the work when a whole province is evaluated.
+    threshold_cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def set(self, code: str) -> SetDef | None:
         return next((s for s in self.sets if s.code == code), None)
@@ -354,10 +366,15 @@ def coerce_value(measure: MeasureDef, raw: Any) -> Any:
         raise InvalidValue(f"'{raw}' không phải là số")
     if measure.kind == "count" and number != number.to_integral_value():
         raise InvalidValue(f"{raw} không phải số nguyên")
-    if measure.min_value is not None and number < measure.min_value:
-        raise InvalidValue(f"{raw} nhỏ hơn giá trị nhỏ nhất cho phép ({_json_value(measure.min_value)})")
-    if measure.max_value is not None and number > measure.max_value:
-        raise InvalidValue(f"{raw} lớn hơn giá trị lớn nhất cho phép ({_json_value(measure.max_value)})")
+    low, high = measure.min_value, measure.max_value
+    if measure.kind == "percent":
+        # A share is between 0 and 100 unless the measure says otherwise.
+        low = Decimal(0) if low is None else low
+        high = Decimal(100) if high is None else high
+    if low is not None and number < low:
+        raise InvalidValue(f"{raw} nhỏ hơn giá trị nhỏ nhất cho phép ({_json_value(low)})")
+    if high is not None and number > high:
+        raise InvalidValue(f"{raw} lớn hơn giá trị lớn nhất cho phép ({_json_value(high)})")
     return number
 
 
@@ -373,14 +390,11 @@ def compare(comparison: str, value: Any, threshold: Any, measure: MeasureDef) ->
     return met, None if met else abs(threshold - value)
 
 
+_OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+
+
 def _ordered(comparison: str, a, b) -> bool:
-    return {
-        ">=": a >= b,
-        ">": a > b,
-        "<=": a <= b,
-        "<": a < b,
-        "==": a == b,
-    }[comparison]
+    return _OPERATORS[comparison](a, b)
 
 
 # ---------------------------------------------------------------- evaluation
@@ -394,6 +408,7 @@ def evaluate_indicator(
     values: Mapping[str, Any],
     programme: ProgrammeDef | None = None,
     reached: Mapping[str, bool] | None = None,
+    coerced: dict[str, Any] | None = None,
 ) -> IndicatorResult:
     measure = indicator.measure
     result = IndicatorResult(
@@ -423,7 +438,22 @@ def evaluate_indicator(
             result.outcome = Outcome.MET if result.value else Outcome.NOT_MET
         return result
 
-    threshold_value, basis, chosen = _threshold_for(indicator, set_def, profile, year, programme)
+    if programme is not None:
+        key = (
+            set_def.code,
+            set_def.province_code,
+            indicator.code,
+            profile.threshold_region,
+            profile.applies_tdmnpb,
+            profile.group,
+            year,
+        )
+        cached = programme.threshold_cache.get(key)
+        if cached is None:
+            cached = programme.threshold_cache[key] = _threshold_for(indicator, set_def, profile, year, programme)
+        threshold_value, basis, chosen = cached
+    else:
+        threshold_value, basis, chosen = _threshold_for(indicator, set_def, profile, year, programme)
     result.basis = basis
     result.verified = chosen.verified if chosen else None
     result.source = chosen.source if chosen else ""
@@ -436,14 +466,16 @@ def evaluate_indicator(
         return result
 
     raw = values.get(measure.code) if measure else None
-    if raw is None or raw == "":
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
         result.outcome, result.message = Outcome.NO_DATA, "chưa có số liệu"
         return result
     try:
-        value = coerce_value(measure, raw)
+        value = coerced[measure.code] if coerced is not None and measure.code in coerced else coerce_value(measure, raw)
     except InvalidValue as exc:
         result.value, result.outcome, result.message = raw, Outcome.ERROR, f"Giá trị không hợp lệ: {exc}"
         return result
+    if coerced is not None:
+        coerced[measure.code] = value
     result.value = value
     met, gap = compare(indicator.comparison, value, result.threshold, measure)
     result.outcome = Outcome.MET if met else Outcome.NOT_MET
@@ -465,7 +497,8 @@ def _threshold_for(
         ref_threshold = choose_threshold(ref.thresholds, profile, year) if ref else None
         if ref_threshold is None or ref_threshold.value is None:
             return None, f"{_percent(indicator.multiplier)} ngưỡng {indicator.reference} (chưa có ngưỡng gốc)", chosen
-        value = (ref_threshold.value * indicator.multiplier).quantize(Decimal("0.01"))
+        # Exact, never rounded: 41.35 × 1.1 = 45.485, and 45.484 must not pass.
+        value = ref_threshold.value * indicator.multiplier
         basis = (
             f"{_percent(indicator.multiplier)} ngưỡng của {ref_set.name} "
             f"({describe_basis(ref_threshold, profile, year, ref_set)})"
@@ -473,7 +506,14 @@ def _threshold_for(
         # The result is only as verified as the value it is computed from.
         merged = ThresholdDef(
             value=value,
-            source=f"{chosen.source if chosen else ''}; ngưỡng gốc: {ref_threshold.source}".strip("; "),
+            source="; ".join(
+                part
+                for part in (
+                    chosen.source if chosen else "",
+                    ref_threshold.source and f"ngưỡng gốc: {ref_threshold.source}",
+                )
+                if part
+            ),
             verified=bool(chosen and chosen.verified and ref_threshold.verified),
         )
         return value, basis, merged
@@ -494,6 +534,7 @@ def evaluate_set(
     values: Mapping[str, Any],
     programme: ProgrammeDef | None = None,
     reached: Mapping[str, bool] | None = None,
+    coerced: dict[str, Any] | None = None,
 ) -> SetResult:
     criteria = [
         CriterionResult(
@@ -529,9 +570,10 @@ def evaluate_programme(
     """Every set of a level, lowest rank first; the tier is the highest set reached with every lower one reached."""
     result = ProgrammeResult(programme=programme.code, level=level, year=year, tier=None)
     reached: dict[str, bool] = {}
+    coerced: dict[str, Any] = {}  # a value read by several tiers is checked once
     lower_all_reached = True
     for set_def in programme.ladder(level):
-        set_result = evaluate_set(set_def, profile, year, values, programme, reached)
+        set_result = evaluate_set(set_def, profile, year, values, programme, reached, coerced)
         set_result.reached = lower_all_reached and set_result.met
         reached[set_def.code] = set_result.reached
         lower_all_reached = set_result.reached

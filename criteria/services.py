@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from criteria.definitions import build_programme
 from criteria.evaluation import ProgrammeResult, UnitProfile, evaluate_programme
-from criteria.models import CriteriaSet, SetStatus, Threshold
+from criteria.models import CriteriaSet, Indicator, SetStatus, Threshold
 
 
 class UnknownCriteria(Exception):
@@ -61,7 +62,10 @@ def clone_set_for_province(*, criteria_set: CriteriaSet, province_code: str, pro
         status=SetStatus.DRAFT,
     )
     thresholds = []
-    for criterion in criteria_set.criteria.prefetch_related("indicators__thresholds"):
+    for criterion in criteria_set.criteria.prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.order_by("position")),
+        Prefetch("indicators__thresholds", queryset=Threshold.objects.order_by("pk")),
+    ):
         indicators = list(criterion.indicators.all())
         criterion.pk, criterion.criteria_set = None, clone
         criterion.save()

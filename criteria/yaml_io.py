@@ -63,6 +63,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise CriteriaFileError(
+                [f"Dòng {key_node.start_mark.line + 1}: khóa phải là chữ, không phải danh sách hay bảng."]
+            )
         if key in mapping:
             raise CriteriaFileError([f"Dòng {key_node.start_mark.line + 1}: khóa '{key}' bị lặp lại."])
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -183,6 +187,19 @@ class _Checker:
             return None
         if not number.is_finite():
             self.error(m.key_lines.get(key, m.line), f"'{key}' của {where} phải là số hữu hạn.")
+            return None
+        # The columns hold 4 decimals and 10 digits before the point (multipliers 4); rounding on save would
+        # change the law's number silently, so refuse instead.
+        _sign, digits, exponent = number.normalize().as_tuple()
+        decimals = max(0, -exponent)
+        integer_digits = max(0, len(digits) + exponent)
+        limit = 4 if key == "multiplier" else 10
+        if decimals > 4 or integer_digits > limit:
+            self.error(
+                m.key_lines.get(key, m.line),
+                f"'{key}' của {where} ({value}) vượt quá độ chính xác lưu được: tối đa {limit} chữ số phần nguyên "
+                "và 4 chữ số thập phân.",
+            )
             return None
         return number
 
@@ -405,6 +422,7 @@ def _parse_indicator(check: _Checker, raw: Any, line: int, measures: dict[str, d
     if indicator["multiplier"] is not None and "/" not in indicator["reference"]:
         check.error(m.key_lines["multiplier"], f"{where}: 'multiplier' cần 'reference' dạng 'mã-bộ/mã-chỉ-tiêu'.")
 
+    seen_scopes: set[tuple] = set()
     for raw_threshold in check.sequence(m, "thresholds", where):
         t_line = getattr(raw_threshold, "line", m.line)
         t = check.mapping(raw_threshold, "threshold", t_line, THRESHOLD_KEYS, ["source"])
@@ -449,6 +467,10 @@ def _parse_indicator(check: _Checker, raw: Any, line: int, measures: dict[str, d
         elif value is not None and comparison is not None:
             # (an unknown comparison was reported above; a second message about it would only confuse)
             check.error(t.key_lines["value"], f"{where}: so sánh '{comparison}' không có giá trị ngưỡng (value: null).")
+        scope = (threshold["region"], threshold["tdmnpb_rule"], threshold["commune_group"], threshold["year"])
+        if scope in seen_scopes:
+            check.error(t.line, f"{where}: hai ngưỡng cùng phạm vi (vùng, quy tắc TDMNPB, nhóm, năm); chỉ giữ một.")
+        seen_scopes.add(scope)
         indicator["thresholds"].append(threshold)
     return indicator
 
@@ -467,12 +489,12 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
     """Create the set, or replace a draft of it; a published set is never replaced. Returns the set and
     'created', 'replaced' or 'unchanged'."""
     p = parsed.programme
-    programme, _ = Programme.objects.update_or_create(
-        code=p["code"],
-        defaults={k: p[k] for k in ("name", "legal_basis", "start_year", "end_year")},
-    )
     s = parsed.set
-    existing = CriteriaSet.objects.filter(programme=programme, code=s["code"], province_code=s["province_code"]).first()
+    existing = (
+        CriteriaSet.objects.filter(programme__code=p["code"], code=s["code"], province_code=s["province_code"])
+        .select_related("programme")
+        .first()
+    )
     if existing is not None:
         if dump_criteria_set(existing) == dump_parsed(parsed):
             return existing, "unchanged"
@@ -486,6 +508,10 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
                 ]
             )
 
+    programme, _ = Programme.objects.update_or_create(
+        code=p["code"],
+        defaults={k: p[k] for k in ("name", "legal_basis", "start_year", "end_year")},
+    )
     _check_references(parsed, programme)
     _save_measures(parsed.measures)
     derived_from = None

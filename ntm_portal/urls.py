@@ -9,6 +9,8 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("communes.urls")),
+    path("", include("reports.urls")),
+    path("criteria/", include("criteria.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # People choose their language on the login page too.

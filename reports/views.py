@@ -1,0 +1,96 @@
+"""Pages that judge units against the criteria."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from criteria.choices import Region
+from criteria.models import CriteriaSet, Level, Programme, SetStatus, Tier
+from criteria.services import UnknownCriteria, evaluate_values
+from reports.forms import MAX_YEAR, MIN_YEAR, MeasureValuesForm, WhatIfForm
+from reports.services import what_if_measures
+
+
+@require_GET
+def what_if(request):
+    """Try values against the criteria without saving anything: one GET form whose query string carries it all,
+    so a result can be bookmarked or sent to a colleague. Changing the programme or set refreshes the measures."""
+    programmes = list(Programme.objects.order_by("-start_year"))
+    commune_sets = list(
+        CriteriaSet.objects.national()
+        .filter(level=Level.COMMUNE)
+        .order_by("rank", "code")
+        .values("code", "tier", "status", "programme__code")
+    )
+    # One entry per code, whatever the programmes repeating it.
+    set_choices = list({s["code"]: f"{Tier(s['tier']).label} ({s['code']})" for s in commune_sets}.items())
+    in_force = {s["programme__code"] for s in commune_sets if s["status"] == SetStatus.PUBLISHED}
+    # Links from the criteria pages carry only ?programme=&set=: they fill the form, they don't submit it.
+    bound = "year" in request.GET
+    form = WhatIfForm(
+        request.GET if bound else None,
+        initial=_initial(programmes, in_force, request.GET),
+        user=request.user,
+        programmes=programmes,
+        set_choices=set_choices,
+    )
+    valid = form.is_valid() if bound else False
+
+    # The measure fields follow what was chosen, even when another field (a commune code, say) is wrong.
+    cleaned = getattr(form, "cleaned_data", {})
+    programme_code = cleaned.get("programme") or form["programme"].initial
+    set_code = cleaned.get("set") or ("" if bound else _known(form["set"].initial, form.fields["set"].choices))
+    profile = form.profile() if valid else None
+    measures = (
+        what_if_measures(
+            programme=programme_code, set_code=set_code, province_code=profile.province_code if profile else ""
+        )
+        if programme_code
+        else []
+    )
+    values_form = MeasureValuesForm(request.GET if bound else None, measures=measures)
+
+    result = None
+    if valid and values_form.is_valid():
+        try:
+            result = evaluate_values(
+                programme=programme_code,
+                profile=profile,
+                year=form.cleaned_data["year"],
+                values=values_form.values(),
+                set_code=set_code or None,
+            )
+        except UnknownCriteria as exc:
+            form.add_error("set" if set_code else "programme", str(exc))
+    return render(
+        request,
+        "reports/what_if.html",
+        {
+            "form": form,
+            "values_form": values_form,
+            "result": result,
+            "profile": profile,
+            "unit": form.unit,
+            "tier_label": Tier(result.tier).label if result and result.tier else None,
+            "region_label": Region(profile.region).label if profile and profile.region else "",
+        },
+    )
+
+
+def _initial(programmes: list[Programme], in_force: set[str], query) -> dict:
+    """The programme and set a link asked for; else the latest programme with published commune sets (this
+    year's one when it has them: a programme whose sets are still drafts is not what people want to try)."""
+    year = min(max(timezone.localdate().year, MIN_YEAR), MAX_YEAR)
+    asked = next((p for p in programmes if p.code == query.get("programme")), None)
+    published = [p for p in programmes if p.code in in_force]
+    running = next((p for p in published if p.start_year <= year <= p.end_year), None)
+    programme = asked or running or next(iter(published), None) or next(iter(programmes), None)
+    if programme is not None and not programme.start_year <= year <= programme.end_year:
+        year = programme.end_year
+    return {"year": year, "programme": programme.code if programme else None, "set": query.get("set", "")}
+
+
+def _known(value: str, choices) -> str:
+    return value if value in {code for code, _label in choices} else ""

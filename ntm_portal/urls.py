@@ -5,7 +5,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
+
+admin.site.site_header = _("Quản trị Cổng điều hành NTM")
+admin.site.site_title = _("Cổng điều hành NTM")
 
 urlpatterns = [
     path("", include("communes.urls")),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import AdministrativeUnit, Level, Membership
+from communes.models import AdministrativeUnit, Level, Membership, Report, ReportEvent, Value, ValueChange
 from communes.text import fold
 
 
@@ -42,8 +42,56 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "unit", "title"]
+    list_display = ["user", "role", "unit", "title", "department"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__search_key"]
     raw_id_fields = ["unit"]
     list_select_related = ["user", "unit"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Figures change only through the reporting pages, where every change is recorded; the admin only reads."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ValueInline(ReadOnlyInline):
+    model = Value
+    fields = ["measure", "number", "flag", "level", "note"]
+
+
+class ReportEventInline(ReadOnlyInline):
+    model = ReportEvent
+    fields = ["action", "by", "at", "reason", "criterion_number"]
+
+
+class ValueChangeInline(ReadOnlyInline):
+    model = ValueChange
+    fields = ["measure", "old_value", "new_value", "changed_by", "changed_at", "via"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Read-only: the workflow and the audit trail must not be rewritten behind the reporting pages."""
+
+    list_display = ["unit", "period", "status", "is_late", "submitted_at", "approved_at", "version"]
+    list_filter = ["status", "is_late", "period"]
+    search_fields = ["unit__code", "unit__search_key"]
+    list_select_related = ["unit"]
+    inlines = [ValueInline, ReportEventInline, ValueChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -52,12 +52,20 @@ class DemoUser:
     role: str | None
     unit_code: str | None
     title: str
+    department: str = ""  # as written on the criteria this department answers for
 
 
 DEMO_USERS = [
     DemoUser("vpdp.kontum", "Nguyễn Thị Hạnh", Role.OFFICE, DEMO_PROVINCE_CODE, "Văn phòng Điều phối NTM tỉnh Kon Tum"),
     DemoUser("huyen.dakglei", "A Vương", Role.DISTRICT, DEMO_DISTRICT_CODE, "Phòng Nông nghiệp và PTNT huyện Đắk Glei"),
-    DemoUser("so.nnptnt", "Trần Văn Minh", Role.DEPARTMENT, DEMO_PROVINCE_CODE, "Sở Nông nghiệp và PTNT tỉnh Kon Tum"),
+    DemoUser(
+        "so.nnptnt",
+        "Trần Văn Minh",
+        Role.DEPARTMENT,
+        DEMO_PROVINCE_CODE,
+        "Sở Nông nghiệp và PTNT tỉnh Kon Tum",
+        department="Sở Nông nghiệp và PTNT",
+    ),
     DemoUser("xem.kontum", "Lê Thu Trang", Role.VIEWER, DEMO_PROVINCE_CODE, "Ban Dân tộc tỉnh Kon Tum"),
     DemoUser("quantri", "Quản trị hệ thống", None, None, "Quản trị hệ thống"),
 ]
@@ -110,6 +118,6 @@ def load_demo_users() -> list[DemoUser]:
                 user=user,
                 unit=units[demo.unit_code],
                 role=demo.role,
-                defaults={"title": demo.title},
+                defaults={"title": demo.title, "department": demo.department},
             )
     return DEMO_USERS

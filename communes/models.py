@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Collate
@@ -98,6 +99,31 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             condition |= Q(path__startswith=path)
         return self.filter(condition)
 
+    def _within_roles(self, user, roles: set[str]) -> AdministrativeUnitQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        paths = user_unit_paths(user, roles)
+        if not paths:
+            return self.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(path__startswith=path)
+        return self.filter(condition)
+
+    def in_scope_of(self, user) -> AdministrativeUnitQuerySet:
+        """The subtrees of a user's memberships, without the ancestors that visible_to adds for navigation."""
+        return self._within_roles(user, set(Role.values))
+
+    def editable_by(self, user) -> AdministrativeUnitQuerySet:
+        """Units whose monthly figures a user may enter and submit: a district official's district subtree."""
+        return self._within_roles(user, {Role.DISTRICT})
+
+    def reviewable_by(self, user) -> AdministrativeUnitQuerySet:
+        """Units whose reports a user may approve, return and un-approve: the coordination office's province."""
+        return self._within_roles(user, {Role.OFFICE})
+
     def subtree_of(self, unit: AdministrativeUnit, *, include_self: bool = True) -> AdministrativeUnitQuerySet:
         qs = self.filter(path__startswith=unit.path)
         return qs if include_self else qs.exclude(pk=unit.pk)
@@ -187,6 +213,12 @@ class AdministrativeUnit(models.Model):
         _("nhóm xã"), choices=CommuneGroup.choices, null=True, blank=True, help_text=_("Nhóm xã theo QĐ 51/2025")
     )
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+    report_due_day = models.PositiveSmallIntegerField(
+        _("hạn nộp báo cáo tháng"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Ngày trong tháng (1-28) mà số liệu của tháng phải được gửi; chỉ dùng ở cấp tỉnh"),
+    )
 
     objects = AdministrativeUnitQuerySet.as_manager()
 
@@ -252,11 +284,11 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
 
 
-def user_unit_paths(user) -> list[str]:
-    """The paths of a user's units, read once per request object."""
-    if not hasattr(user, "_unit_paths"):
-        user._unit_paths = list(Membership.objects.filter(user=user).values_list("unit__path", flat=True))
-    return user._unit_paths
+def user_unit_paths(user, roles: set[str] | None = None) -> list[str]:
+    """The paths of a user's units (for some roles only, when given), read once per request object."""
+    if not hasattr(user, "_unit_roles"):
+        user._unit_roles = list(Membership.objects.filter(user=user).values_list("unit__path", "role"))
+    return [path for path, role in user._unit_roles if roles is None or role in roles]
 
 
 class _LevelManager(models.Manager.from_queryset(AdministrativeUnitQuerySet)):
@@ -324,6 +356,12 @@ class Membership(models.Model):
     )
     role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices)
     title = models.CharField(_("chức danh, cơ quan"), max_length=200, blank=True)
+    department = models.CharField(
+        _("sở, ngành phụ trách tiêu chí"),
+        max_length=200,
+        blank=True,
+        help_text=_("Với vai trò sở, ngành: tên cơ quan như ghi ở cột 'cơ quan phụ trách' của tiêu chí"),
+    )
 
     class Meta:
         verbose_name = _("phân quyền")
@@ -338,3 +376,159 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+# ---------------------------------------------------------------- monthly reports
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    APPROVED = "approved", _("Đã duyệt")
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReportQuerySet:
+        """Reports of units in the subtrees of the user's memberships (every unit for an administrator)."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        return self.filter(unit__in=AdministrativeUnit.objects.in_scope_of(user))
+
+    def for_month(self, period) -> ReportQuerySet:
+        return self.filter(period=period)
+
+
+class Report(models.Model):
+    """One unit's figures for one month: drafted and submitted by the district, approved (locked) by the office."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="reports"
+    )
+    period = models.DateField(_("tháng"), help_text=_("Ngày đầu tháng của kỳ báo cáo"))
+    programme = models.ForeignKey(
+        "criteria.Programme", verbose_name=_("giai đoạn"), on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người sửa"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    is_late = models.BooleanField(_("gửi muộn"), default=False)
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("báo cáo tháng")
+        verbose_name_plural = _("báo cáo tháng")
+        ordering = ["-period", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period"],
+                name="report_unit_period_unique",
+                violation_error_message=_("Đơn vị đã có báo cáo của tháng này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.period:%m/%Y}"
+
+    @property
+    def month_code(self) -> str:
+        return f"{self.period:%Y-%m}"
+
+    @property
+    def is_open_for_entry(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class Value(models.Model):
+    """One measure's figure in one report. The column used follows the measure's kind."""
+
+    report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="values")
+    measure = models.ForeignKey(
+        "criteria.Measure", verbose_name=_("số liệu"), on_delete=models.PROTECT, related_name="values"
+    )
+    number = models.DecimalField(_("giá trị số"), max_digits=14, decimal_places=4, null=True, blank=True)
+    flag = models.BooleanField(_("có/không"), null=True, blank=True)
+    level = models.CharField(_("mức"), max_length=60, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("giá trị")
+        verbose_name_plural = _("giá trị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "measure"],
+                name="value_report_measure_unique",
+                violation_error_message=_("Báo cáo đã có giá trị của số liệu này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}={self.value}"
+
+    @property
+    def value(self):
+        if self.flag is not None:
+            return self.flag
+        if self.level:
+            return self.level
+        return self.number
+
+
+class ValueChange(models.Model):
+    """The audit trail of figures: who changed which value, when, from what to what. Never edited."""
+
+    report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="changes")
+    measure = models.ForeignKey(
+        "criteria.Measure", verbose_name=_("số liệu"), on_delete=models.PROTECT, related_name="+"
+    )
+    old_value = models.CharField(_("giá trị cũ"), max_length=80, blank=True)
+    new_value = models.CharField(_("giá trị mới"), max_length=80, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người sửa"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    via = models.CharField(_("qua"), max_length=10, default="form")
+
+    class Meta:
+        verbose_name = _("lịch sử sửa số liệu")
+        verbose_name_plural = _("lịch sử sửa số liệu")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.old_value} → {self.new_value}"
+
+
+class ReportAction(models.TextChoices):
+    SUBMITTED = "submitted", _("Gửi")
+    RETURNED = "returned", _("Trả lại")
+    APPROVED = "approved", _("Duyệt")
+    UNAPPROVED = "unapproved", _("Hủy duyệt")
+    COMMENTED = "commented", _("Góp ý")
+
+
+class ReportEvent(models.Model):
+    """A step of a report's workflow (and a department's comment on its criteria): who, when, why."""
+
+    report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=12, choices=ReportAction.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    reason = models.TextField(_("lý do, nội dung"), blank=True)
+    criterion_number = models.PositiveSmallIntegerField(_("tiêu chí"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý báo cáo")
+        verbose_name_plural = _("các bước xử lý báo cáo")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.at:%d/%m/%Y %H:%M}"

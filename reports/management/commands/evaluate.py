@@ -4,14 +4,17 @@ The same function (criteria.services.evaluate_values) serves the what-if page an
 is a way to check by hand what they will show.
 """
 
+import datetime as dt
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from communes.models import AdministrativeUnit, Level
+from communes.services import carried_values
 from criteria.choices import CommuneGroup, Region
 from criteria.evaluation import UnitProfile
+from criteria.models import Measure
 from criteria.services import UnknownCriteria, evaluate_values
 
 UNIT_LEVELS = {Level.COMMUNE: "commune", Level.DISTRICT: "district", Level.VILLAGE: "village"}
@@ -30,7 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--group", type=int, choices=CommuneGroup.values, help="Nhóm xã 1/2/3 (với --region)")
         parser.add_argument("--province", default="", help="Mã tỉnh, để dùng bộ tiêu chí của tỉnh (với --region)")
         parser.add_argument("--year", type=int, required=True, help="Năm đánh giá")
-        parser.add_argument("--values", required=True, metavar="FILE.json", help="Tệp JSON: mã số liệu → giá trị")
+        parser.add_argument(
+            "--values",
+            required=True,
+            metavar="FILE.json",
+            help="Tệp JSON: mã số liệu → giá trị (với --unit, số liệu đã duyệt của đơn vị bổ sung phần thiếu)",
+        )
 
     def handle(self, *args, **options):
         values = self._read_values(options["values"])
@@ -47,6 +55,10 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có xã, huyện hay thôn mã '{options['unit']}'.")
             profile = unit.threshold_profile()
             level = UNIT_LEVELS[unit.level]
+            # The unit's last approved figures (up to the end of the year) fill what the file leaves out.
+            approved = carried_values([unit.pk], dt.date(options["year"], 12, 1)).get(unit.pk, {})
+            codes = dict(Measure.objects.filter(pk__in=approved).values_list("pk", "code"))
+            values = {**{codes[pk]: value for pk, value in approved.items()}, **values}
         else:
             profile = UnitProfile(
                 region=options["region"],

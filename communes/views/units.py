@@ -2,9 +2,10 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from communes.models import AdministrativeUnit, Level, Membership
+from communes.models import AdministrativeUnit, Level, Membership, user_unit_paths
 
 SEARCH_PAGE_SIZE = 50
 
@@ -30,6 +31,14 @@ def home(request):
     if membership is not None:
         return redirect(unit_url_name(membership.unit.level), code=membership.unit.code)
     return redirect("communes:province-list")
+
+
+def _monthly_links(request, unit: AdministrativeUnit) -> dict:
+    """This month, and whether the unit's monthly reports are open to the user: a unit seen only as the ancestor
+    of one's own is not (the report pages answer 404). No query: visible_to already read the memberships."""
+    user = request.user
+    in_scope = user.is_superuser or any(unit.path.startswith(path) for path in user_unit_paths(user))
+    return {"this_month": f"{timezone.localdate():%Y-%m}", "reports_in_scope": in_scope}
 
 
 def unit_url_name(level: str) -> str:
@@ -70,7 +79,12 @@ def district_detail(request, code: str):
     return render(
         request,
         "communes/district_detail.html",
-        {"unit": district, "ancestors": district.ancestors(), "communes": _children(request, district)},
+        {
+            "unit": district,
+            "ancestors": district.ancestors(),
+            "communes": _children(request, district),
+            **_monthly_links(request, district),
+        },
     )
 
 
@@ -80,7 +94,12 @@ def commune_detail(request, code: str):
     return render(
         request,
         "communes/commune_detail.html",
-        {"unit": commune, "ancestors": commune.ancestors(), "villages": _children(request, commune)},
+        {
+            "unit": commune,
+            "ancestors": commune.ancestors(),
+            "villages": _children(request, commune),
+            **_monthly_links(request, commune),
+        },
     )
 
 

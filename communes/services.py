@@ -262,7 +262,12 @@ def save_values(
 
 
 def _locked_report(unit: AdministrativeUnit, period: dt.date, programme: Programme) -> Report:
-    report = Report.objects.select_for_update().filter(unit=unit, period=period).select_related("updated_by").first()
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .filter(unit=unit, period=period)
+        .select_related("updated_by")
+        .first()
+    )
     if report is not None:
         return report
     try:
@@ -270,7 +275,7 @@ def _locked_report(unit: AdministrativeUnit, period: dt.date, programme: Program
             return Report.objects.create(unit=unit, period=period, programme=programme)
     except IntegrityError:
         # Someone created it a moment ago: work on theirs.
-        return Report.objects.select_for_update().select_related("updated_by").get(unit=unit, period=period)
+        return Report.objects.select_for_update(of=("self",)).select_related("updated_by").get(unit=unit, period=period)
 
 
 def locked_reason(report: Report) -> str:
@@ -333,7 +338,7 @@ def _same(old: Any, new: Any) -> bool:
 
 
 def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    return Report.objects.select_for_update(of=("self",)).select_related("unit").get(pk=report.pk)
 
 
 def _event(report: Report, action: str, by, reason: str = "", criterion_number: int | None = None) -> None:
@@ -430,7 +435,7 @@ def unapprove_report(*, report: Report, by, reason: str) -> Report:
 def approve_all(*, district: AdministrativeUnit, period: dt.date, by) -> int:
     """Approve every submitted report of a district's units for the month, in one transaction."""
     reports = list(
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("unit")
         .filter(unit__path__startswith=district.path, period=period, status=ReportStatus.SUBMITTED)
     )
@@ -445,7 +450,7 @@ def approve_all(*, district: AdministrativeUnit, period: dt.date, by) -> int:
 def submit_all(*, district: AdministrativeUnit, period: dt.date, by) -> tuple[int, list[str]]:
     """Submit every draft or returned report of a district's units for the month; say which had nothing to send."""
     reports = list(
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("unit")
         .filter(
             unit__path__startswith=district.path,

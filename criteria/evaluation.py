@@ -400,43 +400,32 @@ def _ordered(comparison: str, a, b) -> bool:
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate_indicator(
+def _judge(
     indicator: IndicatorDef,
     set_def: SetDef,
     profile: UnitProfile,
     year: int,
     values: Mapping[str, Any],
-    programme: ProgrammeDef | None = None,
-    reached: Mapping[str, bool] | None = None,
-    coerced: dict[str, Any] | None = None,
-) -> IndicatorResult:
-    measure = indicator.measure
-    result = IndicatorResult(
-        code=indicator.code,
-        official_code=indicator.official_code,
-        name=indicator.name,
-        measure=measure.code if measure else None,
-        unit=measure.unit if measure else "",
-        comparison=indicator.comparison,
-        value=None,
-        threshold=None,
-        outcome=Outcome.NO_THRESHOLD,
-        gap=None,
-        basis="",
-        verified=None,
-        source="",
-    )
-
+    programme: ProgrammeDef | None,
+    reached: Mapping[str, bool] | None,
+    coerced: dict[str, Any] | None,
+) -> tuple[Outcome, Any, Any, Number | None, str, ThresholdDef | None, str]:
+    """The one judgement of an indicator: (outcome, value, threshold, gap, basis, threshold row, message)."""
     if indicator.comparison == "reached":
         target = programme.set(indicator.reference) if programme else None
-        result.threshold = indicator.reference
-        result.basis = f"phải đạt {target.name if target else indicator.reference}"
+        basis = f"phải đạt {target.name if target else indicator.reference}"
         if reached is None or indicator.reference not in reached:
-            result.outcome, result.message = Outcome.NO_DATA, "chưa xét mức tiêu chí được tham chiếu"
-        else:
-            result.value = reached[indicator.reference]
-            result.outcome = Outcome.MET if result.value else Outcome.NOT_MET
-        return result
+            return (
+                Outcome.NO_DATA,
+                None,
+                indicator.reference,
+                None,
+                basis,
+                None,
+                "chưa xét mức tiêu chí được tham chiếu",
+            )
+        value = reached[indicator.reference]
+        return (Outcome.MET if value else Outcome.NOT_MET), value, indicator.reference, None, basis, None, ""
 
     if programme is not None:
         key = (
@@ -454,33 +443,58 @@ def evaluate_indicator(
         threshold_value, basis, chosen = cached
     else:
         threshold_value, basis, chosen = _threshold_for(indicator, set_def, profile, year, programme)
-    result.basis = basis
-    result.verified = chosen.verified if chosen else None
-    result.source = chosen.source if chosen else ""
-    if indicator.comparison != "achieved" and threshold_value is None:
-        result.outcome, result.message = Outcome.NO_THRESHOLD, "chưa có ngưỡng áp dụng cho đơn vị và năm này"
-        return result
-    result.threshold = True if indicator.comparison == "achieved" else threshold_value
-    if chosen is None:
-        result.outcome, result.message = Outcome.NO_THRESHOLD, "chưa có ngưỡng áp dụng cho đơn vị và năm này"
-        return result
+    achieved = indicator.comparison == "achieved"
+    if chosen is None or (not achieved and threshold_value is None):
+        return Outcome.NO_THRESHOLD, None, None, None, basis, chosen, "chưa có ngưỡng áp dụng cho đơn vị và năm này"
+    threshold = True if achieved else threshold_value
 
-    raw = values.get(measure.code) if measure else None
+    measure = indicator.measure
+    raw = values.get(measure.code)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        result.outcome, result.message = Outcome.NO_DATA, "chưa có số liệu"
-        return result
-    try:
-        value = coerced[measure.code] if coerced is not None and measure.code in coerced else coerce_value(measure, raw)
-    except InvalidValue as exc:
-        result.value, result.outcome, result.message = raw, Outcome.ERROR, f"Giá trị không hợp lệ: {exc}"
-        return result
-    if coerced is not None:
-        coerced[measure.code] = value
-    result.value = value
-    met, gap = compare(indicator.comparison, value, result.threshold, measure)
-    result.outcome = Outcome.MET if met else Outcome.NOT_MET
-    result.gap = gap
-    return result
+        return Outcome.NO_DATA, None, threshold, None, basis, chosen, "chưa có số liệu"
+    if coerced is not None and measure.code in coerced:
+        value = coerced[measure.code]
+    else:
+        try:
+            value = coerce_value(measure, raw)
+        except InvalidValue as exc:
+            return Outcome.ERROR, raw, threshold, None, basis, chosen, f"Giá trị không hợp lệ: {exc}"
+        if coerced is not None:
+            coerced[measure.code] = value
+    met, gap = compare(indicator.comparison, value, threshold, measure)
+    return (Outcome.MET if met else Outcome.NOT_MET), value, threshold, gap, basis, chosen, ""
+
+
+def evaluate_indicator(
+    indicator: IndicatorDef,
+    set_def: SetDef,
+    profile: UnitProfile,
+    year: int,
+    values: Mapping[str, Any],
+    programme: ProgrammeDef | None = None,
+    reached: Mapping[str, bool] | None = None,
+    coerced: dict[str, Any] | None = None,
+) -> IndicatorResult:
+    outcome, value, threshold, gap, basis, chosen, message = _judge(
+        indicator, set_def, profile, year, values, programme, reached, coerced
+    )
+    measure = indicator.measure
+    return IndicatorResult(
+        code=indicator.code,
+        official_code=indicator.official_code,
+        name=indicator.name,
+        measure=measure.code if measure else None,
+        unit=measure.unit if measure else "",
+        comparison=indicator.comparison,
+        value=value,
+        threshold=threshold,
+        outcome=outcome,
+        gap=gap,
+        basis=basis,
+        verified=chosen.verified if chosen else None,
+        source=chosen.source if chosen else "",
+        message=message,
+    )
 
 
 def _threshold_for(
@@ -582,3 +596,87 @@ def evaluate_programme(
         if only is None or only == set_def.code:
             result.sets[set_def.code] = set_result
     return result
+
+
+# ---------------------------------------------------------------- summaries for many units at once
+
+
+@dataclass(slots=True)
+class SetSummary:
+    """What a status snapshot keeps of a set's result: enough for dashboards, watch-lists and gaps."""
+
+    met: bool
+    reached: bool
+    criteria_met: int
+    criteria_total: int
+    failed: list[int]  # numbers of counted criteria not met
+    key_failed: list[int]  # those of them that are key criteria (QĐ 18/2022)
+    no_data: list[int]  # criteria that could not be judged (no data, no threshold, error)
+    failing: dict[str, list]  # indicator code -> [value, threshold, gap] for indicators not met
+
+    def as_dict(self) -> dict:
+        return {
+            "met": self.met,
+            "reached": self.reached,
+            "criteria_met": self.criteria_met,
+            "criteria_total": self.criteria_total,
+            "failed": self.failed,
+            "key_failed": self.key_failed,
+            "no_data": self.no_data,
+            "failing": self.failing,
+        }
+
+
+def summarize_programme(
+    programme: ProgrammeDef, profile: UnitProfile, year: int, values: Mapping[str, Any], *, level: str = "commune"
+) -> tuple[str | None, dict[str, SetSummary]]:
+    """The tier and a summary per set, judged exactly as evaluate_programme does but without building the
+    explanation of every indicator: the batch path for a whole province or country."""
+    reached: dict[str, bool] = {}
+    coerced: dict[str, Any] = {}
+    summaries: dict[str, SetSummary] = {}
+    tier = None
+    lower_all_reached = True
+    for set_def in programme.ladder(level):
+        failed, key_failed, no_data, failing = [], [], [], {}
+        criteria_met = criteria_total = 0
+        all_met = bool(set_def.criteria)
+        for criterion in set_def.criteria:
+            outcomes = set()
+            for indicator in criterion.indicators:
+                outcome, value, threshold, gap, *_ = _judge(
+                    indicator, set_def, profile, year, values, programme, reached, coerced
+                )
+                outcomes.add(outcome)
+                if outcome is not Outcome.MET:
+                    failing[indicator.code] = [_json_value(value), _json_value(threshold), _json_value(gap)]
+            criterion_met = bool(criterion.indicators) and outcomes == {Outcome.MET}
+            all_met = all_met and criterion_met
+            if criterion.is_condition:
+                continue
+            criteria_total += 1
+            if criterion_met:
+                criteria_met += 1
+            elif Outcome.NOT_MET in outcomes:
+                failed.append(criterion.number)
+                if criterion.is_key:
+                    key_failed.append(criterion.number)
+            else:
+                no_data.append(criterion.number)
+        set_reached = lower_all_reached and all_met
+        reached[set_def.code] = set_reached
+        lower_all_reached = set_reached
+        if set_reached:
+            tier = set_def.tier
+        summaries[set_def.code] = SetSummary(
+            all_met, set_reached, criteria_met, criteria_total, failed, key_failed, no_data, failing
+        )
+    return tier, summaries
+
+
+def revocation_risk(*, failed: int, total: int, key_failed: bool) -> bool:
+    """QĐ 18/2022/QĐ-TTg: at risk when 50% or more of the criteria fail, or 30% or more with a key one among them."""
+    if total <= 0:
+        return False
+    # Integer arithmetic: 30% of 20 is exactly 6, with no floating-point doubt at the edge.
+    return failed * 100 >= 50 * total or (key_failed and failed * 100 >= 30 * total)

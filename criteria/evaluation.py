@@ -627,6 +627,69 @@ class SetSummary:
         }
 
 
+_NUMERIC_FAST = ("number", "percent")
+
+
+def _compiled_set(programme: ProgrammeDef, set_def: SetDef, profile: UnitProfile, year: int) -> tuple:
+    """A set's criteria with each indicator's threshold already chosen for this classification and year.
+
+    Units sharing a classification (most of a province) share the compiled form, cached on the programme.
+    """
+    key = (
+        "compiled",
+        set_def.code,
+        set_def.province_code,
+        profile.threshold_region,
+        profile.applies_tdmnpb,
+        profile.group,
+        year,
+    )
+    compiled = programme.threshold_cache.get(key)
+    if compiled is not None:
+        return compiled
+    criteria = []
+    for criterion in set_def.criteria:
+        entries = []
+        for indicator in criterion.indicators:
+            measure = indicator.measure
+            if indicator.comparison == "reached":
+                entries.append((indicator.code, "reached", indicator.reference, None, None, None, None, None))
+                continue
+            threshold, _basis, chosen = _threshold_for(indicator, set_def, profile, year, programme)
+            achieved = indicator.comparison == "achieved"
+            if chosen is None or (not achieved and threshold is None):
+                entries.append((indicator.code, "none", None, None, None, None, None, None))
+                continue
+            low, high = measure.min_value, measure.max_value
+            if measure.kind == "percent":
+                low = Decimal(0) if low is None else low
+                high = Decimal(100) if high is None else high
+            entries.append(
+                (
+                    indicator.code,
+                    "achieved" if achieved else indicator.comparison,
+                    measure.code,
+                    measure,
+                    None if achieved else _OPERATORS.get(indicator.comparison),
+                    True if achieved else threshold,
+                    low,
+                    high,
+                )
+            )
+        criteria.append((criterion.number, criterion.is_key, criterion.is_condition, tuple(entries)))
+    compiled = programme.threshold_cache[key] = tuple(criteria)
+    return compiled
+
+
+def _value(measure: MeasureDef, raw: Any, low, high) -> Any:
+    """coerce_value, with a shortcut for the Decimals the database hands back (same checks, same errors)."""
+    if type(raw) is Decimal and measure.kind in _NUMERIC_FAST and raw.is_finite():
+        if (low is not None and raw < low) or (high is not None and raw > high):
+            return coerce_value(measure, raw)  # raises with the message
+        return raw
+    return coerce_value(measure, raw)
+
+
 def summarize_programme(
     programme: ProgrammeDef, profile: UnitProfile, year: int, values: Mapping[str, Any], *, level: str = "commune"
 ) -> tuple[str | None, dict[str, SetSummary]]:
@@ -634,6 +697,7 @@ def summarize_programme(
     explanation of every indicator: the batch path for a whole province or country."""
     reached: dict[str, bool] = {}
     coerced: dict[str, Any] = {}
+    invalid: set[str] = set()
     summaries: dict[str, SetSummary] = {}
     tier = None
     lower_all_reached = True
@@ -641,28 +705,63 @@ def summarize_programme(
         failed, key_failed, no_data, failing = [], [], [], {}
         criteria_met = criteria_total = 0
         all_met = bool(set_def.criteria)
-        for criterion in set_def.criteria:
-            outcomes = set()
-            for indicator in criterion.indicators:
-                outcome, value, threshold, gap, *_ = _judge(
-                    indicator, set_def, profile, year, values, programme, reached, coerced
-                )
-                outcomes.add(outcome)
-                if outcome is not Outcome.MET:
-                    failing[indicator.code] = [_json_value(value), _json_value(threshold), _json_value(gap)]
-            criterion_met = bool(criterion.indicators) and outcomes == {Outcome.MET}
-            all_met = all_met and criterion_met
-            if criterion.is_condition:
+        for number, is_key, is_condition, entries in _compiled_set(programme, set_def, profile, year):
+            met_all, not_met = bool(entries), False
+            for code, comparison, measure_code, measure, op, threshold, low, high in entries:
+                if comparison == "reached":
+                    if measure_code in reached:
+                        if not reached[measure_code]:
+                            met_all, not_met = False, True
+                            failing[code] = [False, measure_code, None]
+                    else:
+                        met_all = False
+                        failing[code] = [None, measure_code, None]
+                    continue
+                if comparison == "none":
+                    met_all = False
+                    failing[code] = [None, None, None]
+                    continue
+                value = coerced.get(measure_code)
+                if value is None:
+                    raw = values.get(measure_code)
+                    if raw is None or (isinstance(raw, str) and not raw.strip()) or measure_code in invalid:
+                        met_all = False
+                        failing[code] = [
+                            _json_value(raw) if measure_code in invalid else None,
+                            _json_value(threshold),
+                            None,
+                        ]
+                        continue
+                    try:
+                        value = coerced[measure_code] = _value(measure, raw, low, high)
+                    except InvalidValue:
+                        invalid.add(measure_code)
+                        met_all = False
+                        failing[code] = [_json_value(raw), _json_value(threshold), None]
+                        continue
+                if comparison == "achieved":
+                    ok = value is True
+                    gap = None
+                elif measure.kind == "level":
+                    ok, gap = compare(comparison, value, threshold, measure)
+                else:
+                    ok = op(value, threshold)
+                    gap = None if ok else abs(threshold - value)
+                if not ok:
+                    met_all, not_met = False, True
+                    failing[code] = [_json_value(value), _json_value(threshold), _json_value(gap)]
+            all_met = all_met and met_all
+            if is_condition:
                 continue
             criteria_total += 1
-            if criterion_met:
+            if met_all:
                 criteria_met += 1
-            elif Outcome.NOT_MET in outcomes:
-                failed.append(criterion.number)
-                if criterion.is_key:
-                    key_failed.append(criterion.number)
+            elif not_met:
+                failed.append(number)
+                if is_key:
+                    key_failed.append(number)
             else:
-                no_data.append(criterion.number)
+                no_data.append(number)
         set_reached = lower_all_reached and all_met
         reached[set_def.code] = set_reached
         lower_all_reached = set_reached

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Min, Q, Subquery
 
-from communes.models import AdministrativeUnit, Kind, Level
+from communes.models import AdministrativeUnit, Kind, Level, Recognition, Target, TargetKind
 from communes.services import carried_values, programme_for
 from criteria.definitions import build_programmes_by_province
-from criteria.evaluation import summarize_programme
+from criteria.evaluation import revocation_risk, summarize_programme
 from criteria.models import CriteriaSet, Measure, Programme
 from criteria.models import Level as CriteriaLevel
 from reports.models import Status
@@ -147,3 +148,140 @@ def recompute_after_approval(*, units, period: dt.date) -> int:
         count += recompute_statuses(period=month, units=affected)
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return count
+
+
+# ---------------------------------------------------------------- what dashboards count (pure, over loaded rows)
+
+
+BUCKETS = [("19", 19, 19), ("15-18", 15, 18), ("10-14", 10, 14), ("5-9", 5, 9), ("<5", 0, 4)]
+
+
+def bucket_counts(statuses) -> dict[str, int]:
+    """Communes by number of criteria met: 19 / 15-18 / 10-14 / 5-9 / under 5 (the national reporting bands)."""
+    counts = {label: 0 for label, _low, _high in BUCKETS}
+    for status in statuses:
+        for label, low, high in BUCKETS:
+            if low <= status.criteria_met <= high:
+                counts[label] += 1
+                break
+    return counts
+
+
+def average_criteria(statuses) -> Decimal | None:
+    statuses = list(statuses)
+    if not statuses:
+        return None
+    return (Decimal(sum(s.criteria_met for s in statuses)) / len(statuses)).quantize(Decimal("0.1"))
+
+
+RECOGNISED_SET = {"standard": "commune-standard", "advanced": "commune-advanced", "model": "commune-model"}
+
+
+@dataclass
+class WatchItem:
+    """A recognised commune whose figures now fail criteria of the tier it was recognised at."""
+
+    unit: AdministrativeUnit
+    recognition: Recognition
+    failed: list[int]
+    key_failed: list[int]
+    total: int
+    at_risk: bool
+
+    @property
+    def share(self) -> Decimal:
+        return (Decimal(100 * len(self.failed)) / self.total).quantize(Decimal("0.1")) if self.total else Decimal(0)
+
+
+def watch_list(statuses_by_unit: dict[int, Status], recognitions) -> list[WatchItem]:
+    """Recognised communes failing criteria of their recognised tier, worst first; 'at_risk' is QĐ 18/2022's rule."""
+    items = []
+    for recognition in recognitions:
+        status = statuses_by_unit.get(recognition.unit_id)
+        summary = status.sets.get(RECOGNISED_SET.get(recognition.tier, ""), {}) if status else {}
+        failed = summary.get("failed") or []
+        if not failed:
+            continue
+        total = summary.get("criteria_total", 0)
+        key_failed = summary.get("key_failed") or []
+        items.append(
+            WatchItem(
+                unit=recognition.unit,
+                recognition=recognition,
+                failed=failed,
+                key_failed=key_failed,
+                total=total,
+                at_risk=revocation_risk(failed=len(failed), total=total, key_failed=bool(key_failed)),
+            )
+        )
+    return sorted(items, key=lambda i: (not i.at_risk, -len(i.failed), i.unit.sort_key))
+
+
+@dataclass
+class TargetProgress:
+    target: Target
+    achieved: int
+    out_of: int  # the units counted (communes of the scope)
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Share of the target reached, as the news reports it ("đạt 66% kế hoạch giai đoạn")."""
+        if not self.target.value:
+            return None
+        return (Decimal(100 * self.achieved) / self.target.value).quantize(Decimal("1"))
+
+
+def target_progress(
+    targets,
+    *,
+    communes: list[AdministrativeUnit],
+    districts: list[AdministrativeUnit],
+    recognitions,
+    statuses_by_unit: dict[int, Status],
+    earlier_by_unit: dict[int, Status] | None = None,
+) -> list[TargetProgress]:
+    """How far each target is reached: recognised units in force for tier targets; statuses for criteria targets."""
+    in_force: dict[int, int] = {}
+    for r in recognitions:
+        if r.revoked_date is None:
+            in_force[r.unit_id] = max(in_force.get(r.unit_id, 0), TIER_RANK[r.tier])
+    progress = []
+    for target in targets:
+        if target.kind == TargetKind.UNITS_AT_TIER:
+            pool = districts if target.level == Level.DISTRICT else communes
+            achieved = sum(1 for u in pool if in_force.get(u.pk, 0) >= TIER_RANK[target.tier])
+            progress.append(TargetProgress(target, achieved, len(pool)))
+        elif target.kind == TargetKind.MIN_CRITERIA:
+            achieved = sum(
+                1 for u in communes if u.pk in statuses_by_unit and statuses_by_unit[u.pk].criteria_met >= target.value
+            )
+            progress.append(TargetProgress(target, achieved, len(communes)))
+        elif target.kind == TargetKind.YEARLY_GAIN:
+            earlier = earlier_by_unit or {}
+            achieved = sum(
+                1
+                for u in communes
+                if u.pk in statuses_by_unit
+                and u.pk in earlier
+                and statuses_by_unit[u.pk].criteria_met - earlier[u.pk].criteria_met >= target.value
+            )
+            progress.append(TargetProgress(target, achieved, len(communes)))
+    return progress
+
+
+def district_rule(*, commune_statuses: list[Status]) -> dict:
+    """QĐ 320's first two conditions for a district, from its rural communes' computed tiers."""
+    total = len(commune_statuses)
+    standard = sum(1 for s in commune_statuses if TIER_RANK[s.tier] >= 1)
+    advanced = sum(1 for s in commune_statuses if TIER_RANK[s.tier] >= 2)
+    standard_pct = (Decimal(100 * standard) / total).quantize(Decimal("0.1")) if total else Decimal(0)
+    advanced_pct = (Decimal(100 * advanced) / total).quantize(Decimal("0.1")) if total else Decimal(0)
+    return {
+        "communes": total,
+        "standard": standard,
+        "advanced": advanced,
+        "standard_pct": standard_pct,
+        "advanced_pct": advanced_pct,
+        "all_standard": total > 0 and standard == total,
+        "advanced_ok": total > 0 and advanced * 100 >= 10 * total,
+    }

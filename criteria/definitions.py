@@ -101,9 +101,7 @@ def build_programme(programme: Programme | str, province_code: str = "") -> Prog
 def build_programmes_by_province(programme_code: str, province_codes: set[str]) -> dict[str, ProgrammeDef]:
     """One definition per province in the same four queries, for evaluating many units at once."""
     all_sets = list(
-        sets_with_contents(
-            CriteriaSet.objects.filter(programme__code=programme_code).filter(province_code__in={"", *province_codes})
-        )
+        sets_with_contents(CriteriaSet.objects.filter(programme__code=programme_code).in_force_for(province_codes))
     )
     national = {s.code: set_def(s) for s in all_sets if not s.province_code}
     provincial: dict[str, dict[str, SetDef]] = {}

@@ -428,10 +428,12 @@ def _judge(
         return (Outcome.MET if value else Outcome.NOT_MET), value, indicator.reference, None, basis, None, ""
 
     if programme is not None:
+        # The unit's own region is in the key because the explanation names it, not only the threshold.
         key = (
             set_def.code,
             set_def.province_code,
             indicator.code,
+            profile.region,
             profile.threshold_region,
             profile.applies_tdmnpb,
             profile.group,
@@ -682,19 +684,33 @@ def _compiled_set(programme: ProgrammeDef, set_def: SetDef, profile: UnitProfile
 
 
 def _value(measure: MeasureDef, raw: Any, low, high) -> Any:
-    """coerce_value, with a shortcut for the Decimals the database hands back (same checks, same errors)."""
-    if type(raw) is Decimal and measure.kind in _NUMERIC_FAST and raw.is_finite():
-        if (low is not None and raw < low) or (high is not None and raw > high):
-            return coerce_value(measure, raw)  # raises with the message
+    """coerce_value, with a shortcut for what the database hands back (same checks, same errors)."""
+    kind = measure.kind
+    if type(raw) is Decimal and raw.is_finite():
+        if kind in _NUMERIC_FAST or (kind == "count" and raw == raw.to_integral_value()):
+            if (low is not None and raw < low) or (high is not None and raw > high):
+                return coerce_value(measure, raw)  # raises with the message
+            return raw
+    elif type(raw) is bool and kind == "boolean":
         return raw
     return coerce_value(measure, raw)
 
 
 def summarize_programme(
-    programme: ProgrammeDef, profile: UnitProfile, year: int, values: Mapping[str, Any], *, level: str = "commune"
+    programme: ProgrammeDef,
+    profile: UnitProfile,
+    year: int,
+    values: Mapping[str, Any],
+    *,
+    level: str = "commune",
+    failing_for: str = "all",
 ) -> tuple[str | None, dict[str, SetSummary]]:
     """The tier and a summary per set, judged exactly as evaluate_programme does but without building the
-    explanation of every indicator: the batch path for a whole province or country."""
+    explanation of every indicator: the batch path for a whole province or country.
+
+    failing_for="next" keeps the failing indicators only for the set of the next tier (the lowest not reached),
+    which is what a stored status needs; "all" keeps them for every set.
+    """
     reached: dict[str, bool] = {}
     coerced: dict[str, Any] = {}
     invalid: set[str] = set()
@@ -703,6 +719,11 @@ def summarize_programme(
     lower_all_reached = True
     for set_def in programme.ladder(level):
         failed, key_failed, no_data, failing = [], [], [], {}
+        # Failing indicators go into a scratch dict when they are not kept.
+        if failing_for != "all" and not lower_all_reached:
+            kept, failing = failing, {}
+        else:
+            kept = failing
         criteria_met = criteria_total = 0
         all_met = bool(set_def.criteria)
         for number, is_key, is_condition, entries in _compiled_set(programme, set_def, profile, year):
@@ -767,8 +788,10 @@ def summarize_programme(
         lower_all_reached = set_reached
         if set_reached:
             tier = set_def.tier
+        if failing_for != "all" and set_reached:
+            kept = {}  # reached: nothing to close
         summaries[set_def.code] = SetSummary(
-            all_met, set_reached, criteria_met, criteria_total, failed, key_failed, no_data, failing
+            all_met, set_reached, criteria_met, criteria_total, failed, key_failed, no_data, kept
         )
     return tier, summaries
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("communes.urls")),
     path("", include("reports.urls")),
     path("criteria/", include("criteria.urls")),
+    path("records/", include("communes.records_urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # People choose their language on the login page too.

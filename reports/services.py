@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Min, Q, Subquery
+from django.db.models import Max, Min, Q, QuerySet, Subquery
 
 from communes.models import AdministrativeUnit, Kind, Level, Recognition, Target, TargetKind
 from communes.services import carried_values, programme_for
@@ -43,7 +43,14 @@ def what_if_measures(*, programme: str, set_code: str = "", province_code: str =
 # ---------------------------------------------------------------- statuses
 
 
-TIER_RANK = {"": 0, "standard": 1, "advanced": 2, "model": 3}
+# Tiers above the standard one rank 2 (advanced; the 2026-2030 pilot "modern") or 3 (model; the smart village).
+TIER_RANK = {"": 0, "standard": 1, "advanced": 2, "modern": 2, "model": 3, "smart": 3}
+
+
+def tier_rank(tier: str) -> int:
+    return TIER_RANK.get(tier or "", 0)
+
+
 CRITERIA_LEVEL = {Level.COMMUNE: "commune", Level.DISTRICT: "district", Level.VILLAGE: "village"}
 # District measures of QĐ 320 that the portal derives from its communes' statuses instead of asking for them.
 DERIVED_DISTRICT_MEASURES = ("district_communes_standard_pct", "district_communes_advanced_pct")
@@ -67,6 +74,7 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
     programme = programme or programme_for(period)
     if programme is None:
         return 0
+    unit_queryset = units if isinstance(units, QuerySet) else None
     units = list(units.only("pk", "code", "level", "kind", "path", "applies_tdmnpb_thresholds", "commune_group"))
     if not units:
         return 0
@@ -76,7 +84,7 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
     )
     definitions = build_programmes_by_province(programme.code, province_codes)
     codes = dict(Measure.objects.values_list("pk", "code"))
-    carried = carried_values([u.pk for u in units], period)
+    carried = carried_values(unit_queryset if unit_queryset is not None else [u.pk for u in units], period)
 
     statuses: dict[int, Status] = {}
     communes = [u for u in units if u.level != Level.DISTRICT]
@@ -98,7 +106,12 @@ def _status(unit, period, programme, definitions, regions, codes, by_measure_id,
     values = values if values is not None else {codes[m]: v for m, v in by_measure_id.items()}
     profile = unit.threshold_profile(regions.get(unit.province_code, ""))
     tier, summaries = summarize_programme(
-        definitions[unit.province_code], profile, period.year, values, level=CRITERIA_LEVEL[unit.level]
+        definitions[unit.province_code],
+        profile,
+        period.year,
+        values,
+        level=CRITERIA_LEVEL[unit.level],
+        failing_for="next",
     )
     lowest = next(iter(summaries.values()), None)
     return Status(
@@ -128,8 +141,8 @@ def _commune_shares(districts, period, programme, fresh: dict[int, Status]) -> d
         own = [tier for parent, tier in tiers.values() if parent == district_id]
         if not own:
             continue
-        standard = sum(1 for t in own if TIER_RANK[t] >= 1)
-        advanced = sum(1 for t in own if TIER_RANK[t] >= 2)
+        standard = sum(1 for t in own if tier_rank(t) >= 1)
+        advanced = sum(1 for t in own if tier_rank(t) >= 2)
         result[district_id] = {
             "district_communes_standard_pct": Decimal(100 * standard) / len(own),
             "district_communes_advanced_pct": Decimal(100 * advanced) / len(own),
@@ -138,11 +151,15 @@ def _commune_shares(districts, period, programme, fresh: dict[int, Status]) -> d
 
 
 def recompute_after_approval(*, units, period: dt.date) -> int:
-    """An approval changed: recompute those units and their districts from that month to the last computed one."""
+    """An approval changed: recompute from that month to the last computed one, for the tracked units concerned.
+
+    A district's shares depend on all its communes, so a commune's approval recomputes its whole district.
+    """
     unit_ids = {u.pk for u in units}
     district_ids = {u.parent_id for u in units if u.level == Level.COMMUNE and u.parent_id}
-    last = Status.objects.filter(unit_id__in=unit_ids).aggregate(last=Max("period"))["last"] or period
-    affected = AdministrativeUnit.objects.filter(pk__in=unit_ids | district_ids)
+    district_ids |= {u.pk for u in units if u.level == Level.DISTRICT}
+    last = Status.objects.filter(unit_id__in=unit_ids | district_ids).aggregate(last=Max("period"))["last"] or period
+    affected = tracked_units().filter(Q(pk__in=unit_ids | district_ids) | Q(parent_id__in=district_ids))
     count, month = 0, period
     while month <= max(last, period):
         count += recompute_statuses(period=month, units=affected)
@@ -195,8 +212,16 @@ class WatchItem:
 
 def watch_list(statuses_by_unit: dict[int, Status], recognitions) -> list[WatchItem]:
     """Recognised communes failing criteria of their recognised tier, worst first; 'at_risk' is QĐ 18/2022's rule."""
-    items = []
+    highest: dict[int, Recognition] = {}
     for recognition in recognitions:
+        if recognition.revoked_date is not None:
+            continue
+        current = highest.get(recognition.unit_id)
+        if current is None or tier_rank(recognition.tier) > tier_rank(current.tier):
+            highest[recognition.unit_id] = recognition
+    items = []
+    # One line per commune, judged at the highest tier it holds in force.
+    for recognition in highest.values():
         status = statuses_by_unit.get(recognition.unit_id)
         summary = status.sets.get(RECOGNISED_SET.get(recognition.tier, ""), {}) if status else {}
         failed = summary.get("failed") or []
@@ -225,10 +250,15 @@ class TargetProgress:
 
     @property
     def percent(self) -> Decimal | None:
-        """Share of the target reached, as the news reports it ("đạt 66% kế hoạch giai đoạn")."""
-        if not self.target.value:
+        """Share of the target reached, as the news reports it ("đạt 66% kế hoạch giai đoạn").
+
+        A count target compares with its count; a per-commune target (at least 15 criteria, one more a year)
+        with the communes that should meet it.
+        """
+        goal = self.target.value if self.target.kind == TargetKind.UNITS_AT_TIER else self.out_of
+        if not goal:
             return None
-        return (Decimal(100 * self.achieved) / self.target.value).quantize(Decimal("1"))
+        return (Decimal(100 * self.achieved) / goal).quantize(Decimal("1"))
 
 
 def target_progress(
@@ -244,12 +274,12 @@ def target_progress(
     in_force: dict[int, int] = {}
     for r in recognitions:
         if r.revoked_date is None:
-            in_force[r.unit_id] = max(in_force.get(r.unit_id, 0), TIER_RANK[r.tier])
+            in_force[r.unit_id] = max(in_force.get(r.unit_id, 0), tier_rank(r.tier))
     progress = []
     for target in targets:
         if target.kind == TargetKind.UNITS_AT_TIER:
             pool = districts if target.level == Level.DISTRICT else communes
-            achieved = sum(1 for u in pool if in_force.get(u.pk, 0) >= TIER_RANK[target.tier])
+            achieved = sum(1 for u in pool if in_force.get(u.pk, 0) >= tier_rank(target.tier))
             progress.append(TargetProgress(target, achieved, len(pool)))
         elif target.kind == TargetKind.MIN_CRITERIA:
             achieved = sum(
@@ -272,8 +302,8 @@ def target_progress(
 def district_rule(*, commune_statuses: list[Status]) -> dict:
     """QĐ 320's first two conditions for a district, from its rural communes' computed tiers."""
     total = len(commune_statuses)
-    standard = sum(1 for s in commune_statuses if TIER_RANK[s.tier] >= 1)
-    advanced = sum(1 for s in commune_statuses if TIER_RANK[s.tier] >= 2)
+    standard = sum(1 for s in commune_statuses if tier_rank(s.tier) >= 1)
+    advanced = sum(1 for s in commune_statuses if tier_rank(s.tier) >= 2)
     standard_pct = (Decimal(100 * standard) / total).quantize(Decimal("0.1")) if total else Decimal(0)
     advanced_pct = (Decimal(100 * advanced) / total).quantize(Decimal("0.1")) if total else Decimal(0)
     return {

@@ -1,16 +1,72 @@
-"""Pages that judge units against the criteria."""
+"""Pages that judge units against the criteria: the dashboards, the scorecard and the what-if page."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from communes.models import AdministrativeUnit, Membership
+from communes.models import Level as UnitLevel
+from communes.views.access import month_or_404, unit_or_404
 from criteria.choices import Region
 from criteria.models import CriteriaSet, Level, Programme, SetStatus, Tier
 from criteria.services import UnknownCriteria, evaluate_values
+from reports import dashboard
 from reports.forms import MAX_YEAR, MIN_YEAR, MeasureValuesForm, WhatIfForm
 from reports.services import what_if_measures
+
+# ---------------------------------------------------------------- dashboards and scorecard
+
+
+def _period(request, scope: AdministrativeUnit):
+    """?month=YYYY-MM (404 when malformed), else the latest month with statuses in the scope."""
+    if request.GET.get("month"):
+        return month_or_404(request.GET["month"])
+    return dashboard.default_period(scope)
+
+
+@require_GET
+def my_dashboard(request):
+    """The overview of where the person works: their province, district or commune (the nav's "Tổng quan")."""
+    membership = Membership.objects.filter(user=request.user).select_related("unit").order_by("unit__path").first()
+    if membership is None:
+        return redirect("communes:province-list")
+    unit = membership.unit
+    if unit.level == UnitLevel.PROVINCE:
+        return redirect("reports:province-dashboard", code=unit.code)
+    if unit.level == UnitLevel.DISTRICT:
+        return redirect("reports:district-dashboard", code=unit.code)
+    if unit.level == UnitLevel.COMMUNE:
+        return redirect("reports:scorecard", code=unit.code)
+    return redirect("communes:home")
+
+
+@require_GET
+def province_dashboard(request, code: str):
+    """A province at a glance for a month: tiers against the plan, criteria, districts, watch-list, trend."""
+    province = unit_or_404(request, code, [UnitLevel.PROVINCE])
+    context = dashboard.province_context(province=province, period=_period(request, province), user=request.user)
+    return render(request, "reports/province_dashboard.html", context)
+
+
+@require_GET
+def district_dashboard(request, code: str):
+    """A district for a month: its communes recognised and computed, QĐ 320's conditions, watch-list, trend."""
+    district = unit_or_404(request, code, [UnitLevel.DISTRICT])
+    context = dashboard.district_context(district=district, period=_period(request, district), user=request.user)
+    return render(request, "reports/district_dashboard.html", context)
+
+
+@require_GET
+def scorecard(request, code: str):
+    """One commune for a month: every criterion explained, its history, and what the next tier still needs."""
+    commune = unit_or_404(request, code, [UnitLevel.COMMUNE])
+    context = dashboard.scorecard_context(commune=commune, period=_period(request, commune), user=request.user)
+    return render(request, "reports/scorecard.html", context)
+
+
+# ---------------------------------------------------------------- what-if
 
 
 @require_GET

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from communes.models import AdministrativeUnit, Level, Membership, user_unit_paths
+from communes.models import AdministrativeUnit, Level, Membership, Role, user_unit_paths
 
 SEARCH_PAGE_SIZE = 50
 
@@ -26,10 +26,14 @@ def _children(request, unit: AdministrativeUnit):
 
 @require_GET
 def home(request):
-    """Send people to where they work: their unit's page, or the list of provinces."""
-    membership = Membership.objects.filter(user=request.user).select_related("unit").order_by("unit__path").first()
-    if membership is not None:
-        return redirect(unit_url_name(membership.unit.level), code=membership.unit.code)
+    """Send people to where they work: the coordination office to its province's dashboard, others to their
+    unit's page, or the list of provinces."""
+    memberships = list(Membership.objects.filter(user=request.user).select_related("unit").order_by("unit__path"))
+    office = next((m for m in memberships if m.role == Role.OFFICE), None)
+    if office is not None:
+        return redirect("reports:province-dashboard", code=office.unit.province_code)
+    if memberships:
+        return redirect(unit_url_name(memberships[0].unit.level), code=memberships[0].unit.code)
     return redirect("communes:province-list")
 
 

@@ -2,7 +2,11 @@
 
 Kon Tum (62) is the demo province. The command imports the national unit list if it is missing and the
 national criteria sets of fixtures/criteria, generates a few villages per rural commune of Kon Tum (marked
-as demo data) and creates one user per role, then prints their log-ins. Every step is idempotent.
+as demo data), creates one user per role, then tells Kon Tum's 2024 (reports.demo: approved monthly figures,
+recognition decisions, the 2025 targets, plans and the monthly statuses) and prints the log-ins. Every step is
+idempotent.
+
+It lives in reports because the statuses are computed there; communes must not import reports.
 """
 
 from django.conf import settings
@@ -12,10 +16,14 @@ from django.core.management.base import BaseCommand
 from communes.demo import DEMO_PASSWORD, DEMO_PROVINCE_CODE, demo_village_rows, load_demo_users
 from communes.management.commands.import_villages import load_village_rows
 from communes.models import AdministrativeUnit, Kind, Level
+from reports.demo import load_demo_statuses
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu minh họa: tỉnh Kon Tum, thôn minh họa và một tài khoản cho mỗi vai trò."
+    help = (
+        "Nạp dữ liệu minh họa: tỉnh Kon Tum, thôn minh họa, một tài khoản cho mỗi vai trò và số liệu, "
+        "quyết định công nhận, chỉ tiêu, kế hoạch năm 2024."
+    )
 
     def handle(self, *args, **options):
         if AdministrativeUnit.objects.filter(level=Level.PROVINCE).count() < 63:
@@ -38,6 +46,7 @@ class Command(BaseCommand):
         )
 
         users = load_demo_users()
+        load_demo_statuses(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Tài khoản minh họa (mật khẩu chung: {DEMO_PASSWORD}):"))
         for demo in users:
             self.stdout.write(f"  {demo.username:<14} {demo.title}")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -130,7 +130,7 @@ def group_by_criterion(entries: Iterable[EntryMeasure]) -> list[EntryGroup]:
 
 
 def carried_values(units, period: dt.date) -> dict[int, dict[int, Any]]:
-    """For each unit, the last approved value of every measure up to this month (two queries).
+    """For each unit, the last approved value of every measure up to this month (one query).
 
     A measure not reported this month keeps its last approved value. `units` is an iterable of unit ids or a
     queryset of units (sent to the database as a subquery, not as a long list of ids).
@@ -139,27 +139,16 @@ def carried_values(units, period: dt.date) -> dict[int, dict[int, Any]]:
         of_units = Q(report__unit__in=units.values("pk"))
     else:
         of_units = Q(report__unit_id__in=list(units))
-    approved = Value.objects.filter(of_units, report__status=ReportStatus.APPROVED)
-    columns = ("report__unit_id", "measure_id", "number", "flag", "level")
-    result: dict[int, dict[int, Any]] = defaultdict(dict)
-    # This month's approved figures: usually all there is to read.
-    for unit_id, measure_id, number, flag, level in approved.filter(report__period=period).values_list(*columns):
-        result[unit_id][measure_id] = _stored(number, flag, level)
-    # Older figures only for measures this month's approved report lacks, newest first.
-    this_month = Value.objects.filter(
-        report__unit_id=OuterRef("report__unit_id"),
-        report__period=period,
-        report__status=ReportStatus.APPROVED,
-        measure_id=OuterRef("measure_id"),
-    )
-    older = (
-        approved.filter(report__period__lt=period)
-        .exclude(Exists(this_month))
-        .order_by("report__unit_id", "measure_id", "-report__period")
+    rows = Value.objects.filter(of_units, report__status=ReportStatus.APPROVED, report__period__lte=period).order_by(
+        "report__unit_id", "measure_id", "-report__period"
     )
     if connection.vendor == "postgresql":
-        older = older.distinct("report__unit_id", "measure_id")
-    for unit_id, measure_id, number, flag, level in older.values_list(*columns):
+        rows = rows.distinct("report__unit_id", "measure_id")
+    result: dict[int, dict[int, Any]] = defaultdict(dict)
+    for unit_id, measure_id, number, flag, level in rows.values_list(
+        "report__unit_id", "measure_id", "number", "flag", "level"
+    ):
+        # Rows come newest first per (unit, measure): keep the first.
         result[unit_id].setdefault(measure_id, _stored(number, flag, level))
     return result
 

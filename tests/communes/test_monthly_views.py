@@ -566,9 +566,9 @@ def test_report_page_runs_a_fixed_number_of_queries(
     _add_measures(extra_measures)
     _busy_report(tree, district_user, office_user, department_user)
     # session, user, memberships, unit, programme, report (+ who saved it), ancestors, entry measures,
-    # carried values (this month's, then older ones), the report's values, programme definition (sets, criteria,
-    # indicators + measures, thresholds), events (+ who), value changes (+ measure, who), the header's membership
-    with django_assert_num_queries(18):
+    # carried values, the report's values, programme definition (sets, criteria, indicators + measures,
+    # thresholds), events (+ who), value changes (+ measure, who), the header's membership
+    with django_assert_num_queries(17):
         response = district_client.get(_url("monthly-report"))
     assert response.status_code == 200
     assert sum(len(group.fields) for group in response.context["page"].groups) == 3 + extra_measures
@@ -580,8 +580,8 @@ def test_report_page_for_a_department_adds_its_criteria(
 ):
     _busy_report(tree, district_user, office_user, department_user)
     client = _client(department_user)
-    # the 18 above, plus the user's departments and the criteria of the unit's sets
-    with django_assert_num_queries(20):
+    # the 17 above, plus the user's departments and the criteria of the unit's sets
+    with django_assert_num_queries(19):
         client.get(_url("monthly-report"))
 
 

@@ -81,7 +81,7 @@ def test_region_below_threshold_is_not_met_with_its_gap(district_client, standar
     assert "Chưa đạt chuẩn" in text
     assert "✗ Chưa đạt" in text
     assert "vùng Tây Nguyên, năm 2024" in text
-    assert '<td class="num">2 <span class="muted">triệu đồng/người/năm</span></td>' in text
+    assert '<td class="num">2 <span class="muted">triệu đồng/người/năm</span>' in text
     assert '<span class="badge unverified" title="Nguồn: minh họa TN 2024">chưa xác minh</span>' in text
     assert "Đạt 0/3 tiêu chí." in text
     assert "Chưa có số liệu" in text

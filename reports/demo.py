@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import TextIO
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
@@ -694,6 +694,11 @@ def _write_reports(story, programme, units_values, measure_ids, district_user, o
         ReportEvent.objects.filter(report_id__in=ids, action=action).update(
             at=Subquery(Report.objects.filter(pk=OuterRef("report_id")).values(column)[:1])
         )
+    if connection.vendor == "postgresql":
+        # A year of figures arrived at once: refresh the planner's statistics before the statuses read them back,
+        # or PostgreSQL plans for the empty tables it last saw and the carry-forward query crawls.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE communes_report, communes_value")
 
 
 def _write_recognitions(plots: dict[str, Plot], programme: Programme) -> int:

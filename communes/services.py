@@ -76,6 +76,15 @@ def due_date(period: dt.date, due_day: int) -> dt.date:
     return period.replace(day=due_day)
 
 
+# A report counts as sent once submitted; nothing sent is ever overdue.
+SENT = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def is_overdue(period: dt.date, due_day: int, report_status: str | None, today: dt.date) -> bool:
+    """Not sent, and the province's due day for that month has passed (the overdue board and the dashboards)."""
+    return report_status not in SENT and today > due_date(period, due_day)
+
+
 def province_due_day(unit: AdministrativeUnit) -> int:
     if unit.level == Level.PROVINCE:
         return unit.report_due_day

@@ -30,12 +30,11 @@ from communes.models import (
     RecognisedTier,
     Recognition,
     Report,
-    ReportStatus,
     Target,
     TargetKind,
     user_unit_paths,
 )
-from communes.services import carried_values, due_date, programme_for
+from communes.services import carried_values, due_date, is_overdue, programme_for
 from criteria.definitions import build_programme
 from criteria.evaluation import CriterionResult, IndicatorResult, Outcome, ProgrammeResult, evaluate_programme
 from criteria.models import Measure
@@ -55,8 +54,6 @@ from reports.services import (
 
 TREND_MONTHS = 12
 TIERS = ("standard", "advanced", "model")
-# Reports that count as sent, as on the overdue board (communes.views.monthly): nothing is overdue once sent.
-SENT = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 LOWEST_SET = "commune-standard"
 
 
@@ -468,11 +465,6 @@ class WatchRow:
     district: AdministrativeUnit | None
 
 
-def _overdue(period: dt.date, due_day: int, report_status: str | None, today: dt.date) -> bool:
-    """As on the overdue board: not sent, and the province's due day has passed."""
-    return report_status not in SENT and today > due_date(period, due_day)
-
-
 def _watch_rows(rows: ScopeRows, in_force: list[Recognition], units_by_pk: dict) -> list[WatchRow]:
     items = watch_list(rows.statuses, in_force)
     result = []
@@ -523,7 +515,7 @@ def _district_rows(
                 plan_reached=sum(1 for p in planned if _reaches(rows.statuses.get(p.unit_id), p.tier)),
                 reporting=len(communes),
                 overdue=sum(
-                    1 for u in communes if _overdue(period, province.report_due_day, rows.reports.get(u.pk), today)
+                    1 for u in communes if is_overdue(period, province.report_due_day, rows.reports.get(u.pk), today)
                 ),
                 # A commune without figures this month counts as not reaching the standard.
                 rule=district_rule(commune_statuses=[rows.statuses.get(u.pk) or Status(tier="") for u in rural]),
@@ -630,7 +622,7 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
                 no_data=len(lowest.get("no_data") or []),
                 watch=watch_by_unit.get(unit.pk),
                 report_status=rows.reports.get(unit.pk, ""),
-                overdue=_overdue(period, province.report_due_day, rows.reports.get(unit.pk), today),
+                overdue=is_overdue(period, province.report_due_day, rows.reports.get(unit.pk), today),
                 plan=plans_by_unit.get(unit.pk),
             )
         )
@@ -655,7 +647,7 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
         "district_status": rows.statuses.get(district.pk),
         "district_recognition": highest.get(district.pk),
         "overdue_total": sum(
-            1 for u in all_communes if _overdue(period, province.report_due_day, rows.reports.get(u.pk), today)
+            1 for u in all_communes if is_overdue(period, province.report_due_day, rows.reports.get(u.pk), today)
         ),
         "reporting_total": len(all_communes),
         "due": due_date(period, province.report_due_day),

@@ -52,7 +52,6 @@ from criteria.models import CriteriaSet, Criterion, MeasureKind
 FIELD_PREFIX = "m_"
 BOOLEAN_TEXT = {True: "true", False: "false"}
 # Reports that count as sent: nothing is overdue once the district has submitted.
-SENT = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
 # ---------------------------------------------------------------- small helpers
@@ -340,7 +339,7 @@ def _render_report(
     # A set without measures yet (a programme's skeleton) has nothing to enter.
     editable = editor and (report is None or report.is_open_for_entry) and bool(page.groups)
     today = timezone.localdate()
-    sent = report is not None and report.status in SENT
+    sent = report is not None and report.status in services.SENT
     context = {
         "page": page,
         "unit": unit,
@@ -601,7 +600,7 @@ def district_month(request, code: str, month: str):
         elif report.unit.level == Level.VILLAGE and report.unit.parent_id in rows:
             rows[report.unit.parent_id].village_statuses[report.status] += 1
     for row in rows.values():
-        if row.status not in SENT:
+        if row.status not in services.SENT:
             row.overdue_days = _days_late(due, today)
 
     counts = Counter(row.status or "none" for row in rows.values())
@@ -778,7 +777,7 @@ def overdue(request, month: str):
         dues.add(due)
         report = reports.get(commune.pk)
         row = UnitRow(unit=commune, report=report)
-        if report is not None and report.status in SENT:
+        if report is not None and report.status in services.SENT:
             if report.is_late:
                 sent_on = timezone.localdate(report.submitted_at) if report.submitted_at else today
                 row.overdue_days = _days_late(due, sent_on)

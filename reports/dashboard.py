@@ -552,6 +552,7 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
         "trend_average_chart": trend_average,
         "generated_at": timezone.localtime(),
         "generated_by": _person(user),
+        "rows": rows,  # for the printed documents built on this page (reports.documents)
     }
 
 
@@ -657,6 +658,7 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
         "trend_average_chart": trend_average,
         "generated_at": timezone.localtime(),
         "generated_by": _person(user),
+        "rows": rows,
     }
 
 

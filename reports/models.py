@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,3 +48,51 @@ class Status(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.period:%m/%Y} · {self.tier or '-'}"
+
+
+class DocumentKind(models.TextChoices):
+    PROVINCE = "province", _("Báo cáo tháng của tỉnh")
+    DISTRICT = "district", _("Báo cáo tháng của huyện")
+    COMMUNE = "commune", _("Báo cáo kết quả thực hiện tiêu chí của xã")
+    DIRECTIVE = "directive", _("Dự thảo chỉ thị")
+
+
+class DocumentSettings(models.Model):
+    """What an office put on a printed document of a unit for a month: number, date, signer, recipients, wording.
+
+    The number, date and title belong to the month; the issuing body, signer, recipients and wording carry
+    forward, so next month's form starts from the unit's latest choices (reports.documents.settings_for).
+    """
+
+    unit = models.ForeignKey(
+        "communes.AdministrativeUnit",
+        verbose_name=_("đơn vị"),
+        on_delete=models.CASCADE,
+        related_name="document_settings",
+    )
+    kind = models.CharField(_("loại văn bản"), max_length=10, choices=DocumentKind.choices)
+    period = models.DateField(_("tháng"))
+    parent_body = models.CharField(_("cơ quan chủ quản"), max_length=120, blank=True)
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=120, blank=True)
+    number = models.CharField(_("số"), max_length=10, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=40, blank=True)
+    place = models.CharField(_("địa danh"), max_length=60, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    title = models.CharField(_("trích yếu"), max_length=300, blank=True)
+    sign_for = models.CharField(_("thẩm quyền ký (TM., KT., …)"), max_length=200, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    signer_name = models.CharField(_("họ và tên người ký"), max_length=120, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    body = models.TextField(_("nội dung (mẫu)"), blank=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người sửa"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("thông tin in văn bản")
+        verbose_name_plural = _("thông tin in văn bản")
+        constraints = [models.UniqueConstraint(fields=["unit", "kind", "period"], name="document_settings_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.kind}"

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from communes.models import RecognisedTier
+from communes.models import RecognisedTier, ReportStatus
 from criteria.models import Tier
 
 register = template.Library()
@@ -21,3 +21,14 @@ def tier_label(tier: str | None) -> str:
     if tier in Tier.values:
         return Tier(tier).label
     return tier
+
+
+@register.filter
+def report_status_label(status: str | None) -> str:
+    return ReportStatus(status).label if status in ReportStatus.values else "—"
+
+
+@register.filter
+def in_sentence(name: str) -> str:
+    """'Huyện Đắk Glei' inside a sentence: 'huyện Đắk Glei' (only the kind word loses its capital)."""
+    return name[:1].lower() + name[1:] if name else name

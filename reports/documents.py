@@ -69,6 +69,16 @@ def decimal_words(value: Decimal | None, places: int = 1) -> str:
     return "—" if value is None else number_format(value, places)
 
 
+def tier_phrase(tier: str) -> str:
+    """A tier as a sentence names it: "đạt chuẩn nông thôn mới nâng cao"."""
+    phrases = {
+        "standard": _("đạt chuẩn nông thôn mới"),
+        "advanced": _("đạt chuẩn nông thôn mới nâng cao"),
+        "model": _("đạt chuẩn nông thôn mới kiểu mẫu"),
+    }
+    return phrases.get(tier) or (RecognisedTier(tier).label if tier in RecognisedTier.values else tier)
+
+
 def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -522,7 +532,7 @@ def directive_facts(context: dict, province: AdministrativeUnit, period: dt.date
                 _("%(n)s xã %(tier)s (%(names)s)")
                 % {
                     "n": count_words(len(units)),
-                    "tier": RecognisedTier(tier).label.lower() if tier in RecognisedTier.values else tier,
+                    "tier": tier_phrase(tier),
                     "names": _named(units, {u.pk: district_of(u) for u in units}),
                 }
             )

@@ -56,8 +56,8 @@ def official_date(day: dt.date) -> str:
 
 
 def count_words(n: int) -> str:
-    """Counts as official texts write them: "04 xã", "12 xã"."""
-    return f"{n:02d}"
+    """Counts as official texts write them: "04 xã", "12 xã", "0 xã"."""
+    return f"{n:02d}" if 0 < n < 10 else str(n)
 
 
 def in_sentence(name: str) -> str:
@@ -282,7 +282,7 @@ def settings_for(kind: str, unit: AdministrativeUnit, period: dt.date) -> tuple[
     saved = DocumentSettings.objects.filter(unit=unit, kind=kind, period=period).first()
     if saved is not None:
         return saved, values | {name: getattr(saved, name) for name in (*MONTH_FIELDS, *STANDING_FIELDS)}
-    latest = DocumentSettings.objects.filter(unit=unit, kind=kind).order_by("-period").first()
+    latest = DocumentSettings.objects.filter(unit=unit, kind=kind, period__lt=period).order_by("-period").first()
     if latest is not None:
         values |= {name: getattr(latest, name) for name in STANDING_FIELDS if getattr(latest, name)}
     return None, values
@@ -571,10 +571,10 @@ def directive_facts(context: dict, province: AdministrativeUnit, period: dt.date
     overdue = context["overdue_units"]
     overdue_sentence = ""
     if overdue:
-        overdue_sentence = _("Đến nay còn %(n)s xã chưa gửi số liệu tháng %(month)s đã quá hạn (%(names)s).") % {
+        overdue_sentence = _("Đến nay còn %(n)s đơn vị chưa gửi số liệu tháng %(month)s đã quá hạn (%(names)s).") % {
             "n": count_words(len(overdue)),
             "month": month,
-            "names": ", ".join(u.short_name or u.name for u, _d in overdue[:12]) + (", …" if len(overdue) > 12 else ""),
+            "names": ", ".join(in_sentence(u.name) for u, _d in overdue[:12]) + (", …" if len(overdue) > 12 else ""),
         }
     return {
         "nam": str(year),

@@ -204,6 +204,8 @@ class DocumentSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, directive: bool = False, editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        # The date picker sends ISO; typed by hand, Vietnamese dates are day first.
+        self.fields["issued_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         self.directive = directive
         if not directive:
             del self.fields["body"]

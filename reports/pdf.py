@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -48,9 +49,11 @@ def _static_path(name: str) -> str | None:
     found = finders.find(name)
     if found:
         return found
+    if not hasattr(staticfiles_storage, "stored_name"):  # StaticFilesStorage: the finders already looked
+        return None
     try:
         return staticfiles_storage.path(staticfiles_storage.stored_name(name))
-    except (ValueError, NotImplementedError, FileNotFoundError):
+    except (ValueError, NotImplementedError, FileNotFoundError, SuspiciousFileOperation):
         return None
 
 

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +20,7 @@ from reports.forms import DocumentSettingsForm
 from reports.models import DocumentKind
 from reports.pdf import render_pdf
 
+DOCUMENT_LANGUAGE = "vi"
 LEVELS = {
     DocumentKind.PROVINCE: [Level.PROVINCE],
     DocumentKind.DISTRICT: [Level.DISTRICT],
@@ -34,7 +36,7 @@ TEMPLATES = {
 
 
 def build_context(kind: str, unit, period, user) -> dict:
-    """The one context of a document, for its preview and its PDF alike."""
+    """The one context of a document, for its preview and its PDF alike (build and render it in Vietnamese)."""
     if kind == DocumentKind.PROVINCE:
         context = documents.province_document(province=unit, period=period, user=user)
     elif kind == DocumentKind.DISTRICT:
@@ -53,7 +55,8 @@ def build_context(kind: str, unit, period, user) -> dict:
 
 def render_document(kind: str, unit, period, user) -> tuple[str, bytes]:
     """(filename, PDF bytes) of a document; the benchmark and the tests call this too."""
-    html = render_to_string(TEMPLATES[kind], build_context(kind, unit, period, user))
+    with translation.override(DOCUMENT_LANGUAGE):
+        html = render_to_string(TEMPLATES[kind], build_context(kind, unit, period, user))
     return documents.filename(kind, unit, period), render_pdf(html)
 
 
@@ -86,11 +89,14 @@ def document(request, kind: str, code: str, month: str):
     """The document as a PDF (shown in the browser, saved under a telling name), or ?preview=1 for its HTML."""
     unit = unit_or_404(request, code, LEVELS[kind])
     period = month_or_404(month)
-    context = build_context(kind, unit, period, request.user)
-    if request.GET.get("preview") == "1":
-        context.update(_urls(kind, unit, month), preview=True)
-        return render(request, TEMPLATES[kind], context)
-    pdf = render_pdf(render_to_string(TEMPLATES[kind], context, request=request))
+    # An official document is Vietnamese whatever language the portal is read in.
+    with translation.override(DOCUMENT_LANGUAGE):
+        context = build_context(kind, unit, period, request.user)
+        if request.GET.get("preview") == "1":
+            context.update(_urls(kind, unit, month), preview=True)
+            return render(request, TEMPLATES[kind], context)
+        html = render_to_string(TEMPLATES[kind], context, request=request)
+    pdf = render_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{documents.filename(kind, unit, period)}"'
     return response

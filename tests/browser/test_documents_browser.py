@@ -3,6 +3,7 @@ recipients, looks at the preview (no longer a draft), downloads the PDF, then th
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -97,5 +98,5 @@ def test_office_prepares_and_downloads_the_directive_and_the_report(live_server,
 
     with page.expect_download() as download_info:
         page.locator(".downloads").get_by_role("link", name="Kết quả đánh giá (Excel)").click()
-    workbook = load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    workbook = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     assert "Thông tin" in workbook.sheetnames

@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "criteria",
     "communes",
     "reports",
@@ -178,4 +182,50 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+
+# ---------------------------------------------------------------- the REST API (/api/v1/)
+
+REST_FRAMEWORK = {
+    # Browsers use their session; other agencies' systems a token (communes.models.ApiToken, made in the admin).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "communes.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "communes.api.auth.TokenAccess",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "communes.api.pagination.Pagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["communes.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("DJANGO_API_RATE", "1200/minute")},
+    "EXCEPTION_HANDLER": "communes.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "NTM portal API",
+    "DESCRIPTION": (
+        "Đơn vị hành chính, bộ tiêu chí, báo cáo tháng, kết quả đánh giá, quyết định công nhận và chỉ tiêu của "
+        "Chương trình MTQG xây dựng nông thôn mới. Mỗi khóa truy cập chỉ thấy phạm vi của tài khoản gắn với nó."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the sidecar package: served by the portal itself, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -21,6 +21,7 @@ urlpatterns = [
     # People choose their language on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("ntm_portal.api_urls")),
 ]
 
 if settings.DEBUG:

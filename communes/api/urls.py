@@ -1,0 +1,8 @@
+"""The communes app's API endpoints: the router's viewsets (mounted by ntm_portal/api_urls.py) and any plain paths."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+
+# Viewsets are registered here; ntm_portal/api_urls.py mounts them under /api/v1/ through one router.
+urlpatterns: list = []

@@ -1,0 +1,25 @@
+"""/api/v1/: every app's router in one, the evaluation endpoint, and the OpenAPI schema with its two viewers."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from communes.api.urls import router as communes_router
+from criteria.api.urls import router as criteria_router
+from reports.api.urls import router as reports_router
+
+app_name = "api"
+
+router = DefaultRouter()
+for app_router in (communes_router, criteria_router, reports_router):
+    router.registry.extend(app_router.registry)
+
+urlpatterns = [
+    path("", include("communes.api.urls")),
+    path("", include("criteria.api.urls")),
+    path("", include("reports.api.urls")),
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

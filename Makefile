@@ -53,7 +53,7 @@ format: install
 
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv
-	$(PY) manage.py compilemessages -l en --ignore=.venv
+	$(PY) manage.py compilemessages -l en -l vi --ignore=.venv
 
 clean-db:
 	rm -f db.sqlite3

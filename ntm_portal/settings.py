@@ -228,4 +228,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a "level", "tier" or "status" of their own choices: name each set of choices.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitLevelEnum": "communes.models.Level",
+        "RecognisedTierEnum": "communes.models.RecognisedTier",
+        "ReportStatusEnum": "communes.models.ReportStatus",
+        "CriteriaLevelEnum": "criteria.models.Level",
+        "SetTierEnum": "criteria.models.Tier",
+        "SetStatusEnum": "criteria.models.SetStatus",
+    },
 }

@@ -24,6 +24,9 @@ urlpatterns = [
     path("api/v1/", include("ntm_portal.api_urls")),
 ]
 
+# Unmatched /api/ paths answer in the API's JSON shape (only when DEBUG is off; in DEBUG Django's own page shows).
+handler404 = "communes.api.exceptions.not_found"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -93,3 +93,14 @@ def error_response(message: str, *, errors: dict | None = None, status_code: int
     if errors:
         body["errors"] = errors
     return Response(body, status=status_code)
+
+
+def not_found(request, exception=None):
+    """Django's 404 for a path no route matches: JSON in the shared shape under /api/, the HTML page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        messages = _messages()
+        return JsonResponse({"status": 404, "code": "not_found", "detail": messages["not_found"]}, status=404)
+    return page_not_found(request, exception)

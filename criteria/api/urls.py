@@ -2,7 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
+from criteria.api.views import CriteriaSetViewSet, ProgrammeViewSet
+
 router = SimpleRouter()
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("criteria-sets", CriteriaSetViewSet, basename="criteria-set")
 
 # Viewsets are registered here; ntm_portal/api_urls.py mounts them under /api/v1/ through one router.
 urlpatterns: list = []

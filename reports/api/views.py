@@ -1,0 +1,103 @@
+"""Computed statuses (read-only, within the user's scope) and the what-if evaluation of values against criteria."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import generics, viewsets
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from communes.api.exceptions import error_response
+from communes.api.views import errors
+from criteria.services import UnknownCriteria, evaluate_values
+from reports.api.serializers import EvaluateSerializer, EvaluationSerializer, StatusSerializer
+from reports.filtersets import StatusFilterSet
+from reports.models import Status
+
+# What the list reads: not the units' search and sort keys, nor the programmes' names.
+STATUS_COLUMNS = [
+    *("period", "tier", "criteria_met", "criteria_total", "computed_at", "sets"),
+    *("unit__code", "unit__name", "unit__level", "programme__code"),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: StatusSerializer, **errors(400, 401, 404, 429)}),
+    retrieve=extend_schema(responses={200: StatusSerializer, **errors(401, 404, 429)}),
+)
+class StatusViewSet(viewsets.ReadOnlyModelViewSet):
+    """Each unit's computed standing for a month: tier, criteria met, and a summary per set. A status outside
+    the user's scope is neither listed nor found."""
+
+    serializer_class = StatusSerializer
+    filterset_class = StatusFilterSet
+    # The FilterSet's `ordering` (month, unit, criteria_met) replaces DRF's, which would reorder after it.
+    filter_backends = [DjangoFilterBackend]
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return (
+            Status.objects.visible_to(self.request.user)
+            .select_related("unit", "programme")
+            .only(*STATUS_COLUMNS)
+            .order_by("-period", "unit__path", "pk")
+        )
+
+
+class EvaluateView(generics.GenericAPIView):
+    """Judge values against a programme's criteria (or one set of it) for a commune of the user's scope, or for a
+    region with its flags, and explain every indicator: the threshold that applied and why, its source and
+    whether it was verified, met or not, and the gap. Nothing is saved."""
+
+    serializer_class = EvaluateSerializer
+    parser_classes = [JSONParser]
+    # Without TokenAccess: a read-only token may call this POST, since it writes nothing.
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=EvaluateSerializer,
+        responses={200: EvaluationSerializer, **errors(400, 401, 429)},
+        examples=[
+            OpenApiExample(
+                "Một vùng",
+                request_only=True,
+                value={
+                    "programme": "2021-2025",
+                    "year": 2024,
+                    "region": "TN",
+                    "tdmnpb": False,
+                    "values": {"income_per_capita": 52, "poverty_rate": "4,5", "plan_approved": True},
+                },
+            ),
+            OpenApiExample(
+                "Một xã",
+                request_only=True,
+                value={
+                    "programme": "2021-2025",
+                    "set": "commune-standard",
+                    "year": 2024,
+                    "unit": "23353",
+                    "values": {},
+                },
+            ),
+        ],
+    )
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, profile = serializer.validated_data, serializer.profile()
+        try:
+            result = evaluate_values(
+                programme=data["programme"],
+                profile=profile,
+                year=data["year"],
+                values=data["values"],
+                set_code=data.get("set") or None,
+            )
+        except UnknownCriteria as exc:
+            return error_response(str(exc), errors={"set" if data.get("set") else "programme": [str(exc)]})
+        return Response({**result.as_dict(), "profile": asdict(profile)})

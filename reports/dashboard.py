@@ -323,7 +323,7 @@ def summarise(
         ],
         plan_year=period.year,
         planned=len(planned),
-        plan_reached=sum(1 for p in planned if _reaches(rows.statuses.get(p.unit_id), p.tier)),
+        plan_reached=sum(1 for p in planned if reaches(rows.statuses.get(p.unit_id), p.tier)),
         gain_baseline=dt.date(period.year - 1, 12, 1),
         gain_baseline_units=len(earlier),
     )
@@ -337,7 +337,8 @@ def summarise(
     return summary, in_force, highest
 
 
-def _reaches(status: Status | None, tier: str) -> bool:
+def reaches(status, tier: str) -> bool:
+    """Whether a status (or a recognition: anything with a tier) is at or above a tier."""
     return status is not None and tier_rank(status.tier) >= tier_rank(tier)
 
 
@@ -512,7 +513,7 @@ def _district_rows(
                 },
                 average=average_criteria(statuses),
                 planned=len(planned),
-                plan_reached=sum(1 for p in planned if _reaches(rows.statuses.get(p.unit_id), p.tier)),
+                plan_reached=sum(1 for p in planned if reaches(rows.statuses.get(p.unit_id), p.tier)),
                 reporting=len(communes),
                 overdue=sum(
                     1 for u in communes if is_overdue(period, province.report_due_day, rows.reports.get(u.pk), today)

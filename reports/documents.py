@@ -15,12 +15,12 @@ import string
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level, RecognisedTier, Target, TargetKind
+from communes.services import is_overdue
 from reports import dashboard
 from reports.models import DocumentKind, DocumentSettings
 from reports.services import TIER_RANK
@@ -381,8 +381,6 @@ def _join(names: list[str]) -> str:
 
 
 def _overdue_units(rows: dashboard.ScopeRows, province: AdministrativeUnit, period: dt.date) -> list:
-    from communes.services import is_overdue
-
     today = timezone.localdate()
     return [
         u
@@ -391,14 +389,17 @@ def _overdue_units(rows: dashboard.ScopeRows, province: AdministrativeUnit, peri
     ]
 
 
-def province_document(*, province: AdministrativeUnit, period: dt.date, user) -> dict:
-    """The province's monthly report: figures against targets, buckets, districts, watch-list, overdue units."""
+def province_document(
+    *, province: AdministrativeUnit, period: dt.date, user, kind: str = DocumentKind.PROVINCE
+) -> dict:
+    """The province's monthly report: figures against targets, buckets, districts, watch-list, overdue units
+    (the draft directive builds on the same facts under its own letterhead)."""
     context = dashboard.province_context(province=province, period=period, user=user)
     rows: dashboard.ScopeRows = context["rows"]
     units_by_pk = {u.pk: u for u in rows.units}
     overdue = _overdue_units(rows, province, period)
     context.update(
-        doc=letterhead(DocumentKind.PROVINCE, province, period),
+        doc=letterhead(kind, province, period),
         tier_rows=_tier_rows(context["summary"]),
         overdue_units=[(u, units_by_pk.get(u.parent_id)) for u in overdue],
         at_risk=[w for w in context["watch"] if w.item.at_risk],
@@ -465,9 +466,8 @@ def commune_document(*, commune: AdministrativeUnit, period: dt.date, user) -> d
 
 def directive_document(*, province: AdministrativeUnit, period: dt.date, user) -> dict:
     """A draft Chỉ thị whose facts come from the month's data and whose wording is the office's template."""
-    context = province_document(province=province, period=period, user=user)
-    doc = letterhead(DocumentKind.DIRECTIVE, province, period)
-    context["doc"] = doc
+    context = province_document(province=province, period=period, user=user, kind=DocumentKind.DIRECTIVE)
+    doc = context["doc"]
     facts = directive_facts(context, province, period)
     context["facts"] = facts
     context["paragraphs"] = directive_paragraphs(doc.body, facts)
@@ -597,28 +597,25 @@ def _districts_behind(context: dict, province: AdministrativeUnit, year: int) ->
     district_ids = [d.unit.pk for d in context["districts"] if d.unit is not None]
     targets: dict[int, list[Target]] = {}
     for target in Target.objects.filter(
-        Q(unit_id__in=district_ids), kind=TargetKind.UNITS_AT_TIER, level=Level.DISTRICT, year__lte=year
+        unit_id__in=district_ids, kind=TargetKind.UNITS_AT_TIER, level=Level.DISTRICT, year__lte=year
     ).order_by("year"):
         targets.setdefault(target.unit_id, []).append(target)
-    units_by_pk = {u.pk: u for u in rows.units}
+    communes_of: dict[int, set[int]] = {}
+    for unit in rows.units:
+        communes_of.setdefault(unit.parent_id, set()).add(unit.pk)
     behind = []
     for row in context["districts"]:
         if row.unit is None:
             continue
         reasons = []
         for target in targets.get(row.unit.pk, []):
-            recognised = row.recognition is not None and TIER_RANK.get(row.recognition.tier, 0) >= TIER_RANK.get(
-                target.tier, 1
-            )
-            if not recognised:
+            if not dashboard.reaches(row.recognition, target.tier or "standard"):
                 reasons.append(
                     _("chưa được công nhận huyện nông thôn mới (kế hoạch năm %(year)s)") % {"year": target.year}
                 )
-        commune_ids = {u.pk for u in units_by_pk.values() if u.parent_id == row.unit.pk}
+        commune_ids = communes_of.get(row.unit.pk, set())
         planned = [p for p in rows.plans if p.year == year and p.unit_id in commune_ids]
-        missing = [
-            p for p in planned if TIER_RANK.get((rows.statuses.get(p.unit_id) or _NoStatus).tier, 0) < TIER_RANK[p.tier]
-        ]
+        missing = [p for p in planned if not dashboard.reaches(rows.statuses.get(p.unit_id), p.tier)]
         if missing:
             reasons.append(
                 _("%(missing)s/%(planned)s xã có kế hoạch năm %(year)s chưa đạt mức phấn đấu theo số liệu")
@@ -627,10 +624,6 @@ def _districts_behind(context: dict, province: AdministrativeUnit, year: int) ->
         if reasons:
             behind.append((row.unit, ", ".join(reasons)))
     return behind
-
-
-class _NoStatus:
-    tier = ""
 
 
 def directive_paragraphs(body: str, facts: dict[str, str]) -> list[str]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import RecognisedTier, ReportStatus
 from criteria.models import Tier
+from reports import documents
 
 register = template.Library()
 
@@ -28,7 +29,4 @@ def report_status_label(status: str | None) -> str:
     return ReportStatus(status).label if status in ReportStatus.values else "—"
 
 
-@register.filter
-def in_sentence(name: str) -> str:
-    """'Huyện Đắk Glei' inside a sentence: 'huyện Đắk Glei' (only the kind word loses its capital)."""
-    return name[:1].lower() + name[1:] if name else name
+register.filter("in_sentence", documents.in_sentence)

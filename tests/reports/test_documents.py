@@ -827,8 +827,7 @@ def test_document_previews_run_a_fixed_number_of_queries(
     with django_assert_num_queries(15):
         response = office_client.get(_pdf_url("province") + "?preview=1")
     assert response.context["summary"].communes == 3 + count
-    # The directive is built on the report: three more, its own letterhead's two (after the report's, which it
-    # replaces) and the districts' own targets.
-    with django_assert_num_queries(18):
+    # The directive is built on the same facts under its own letterhead: one more, the districts' own targets.
+    with django_assert_num_queries(16):
         response = office_client.get(_pdf_url("directive") + "?preview=1")
     assert len(response.context["paragraphs"]) >= 4

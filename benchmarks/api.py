@@ -38,22 +38,23 @@ DB_FILE = Path(tempfile.gettempdir()) / f"ntm-api-bench-{os.getpid()}.sqlite3"
 os.environ["DJANGO_SETTINGS_MODULE"] = "ntm_portal.settings"
 os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"  # four slashes: an absolute path
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import setup_test_environment
 
-from communes.models import AdministrativeUnit, ApiToken, Kind, Level, Membership, Role  # noqa: E402
-from criteria.definitions import build_programmes_by_province  # noqa: E402
-from criteria.models import Measure, MeasureKind, Programme  # noqa: E402
-from reports.models import Status  # noqa: E402
-from reports.services import CRITERIA_LEVEL, tracked_units  # noqa: E402
+from api.models import ApiToken
+from communes.models import AdministrativeUnit, Kind, Level, Membership, Role
+from criteria.definitions import build_programmes_by_province
+from criteria.models import Measure, MeasureKind, Programme
+from reports.models import Status
+from reports.services import CRITERIA_LEVEL, tracked_units
 
 FIXTURES = ROOT / "fixtures" / "criteria" / "2021-2025"
 PERIOD = dt.date(2024, 5, 1)

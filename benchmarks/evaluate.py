@@ -30,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "ntm_portal.settings"
 os.environ["DATABASE_URL"] = "sqlite:///:memory:"  # never the checkout's db.sqlite3 nor a configured server
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from criteria.evaluation import (  # noqa: E402
+from criteria.evaluation import (
     REGION_NAMES,
     CriterionDef,
     IndicatorDef,

@@ -33,23 +33,23 @@ DB_FILE = Path(tempfile.gettempdir()) / f"ntm-pdf-bench-{os.getpid()}.sqlite3"
 os.environ["DJANGO_SETTINGS_MODULE"] = "ntm_portal.settings"
 os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"  # four slashes: an absolute path
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.test import Client
+from django.test.utils import setup_test_environment
+from pypdf import PdfReader
 
-from communes.models import AdministrativeUnit, Level  # noqa: E402
-from communes.services import parse_month  # noqa: E402
-from reports.demo import OFFICE_USER  # noqa: E402
-from reports.models import DocumentKind  # noqa: E402
-from reports.pdf import render_pdf  # noqa: E402
-from reports.pdf_views import TEMPLATES, build_context  # noqa: E402
+from communes.models import AdministrativeUnit, Level
+from communes.months import parse_month
+from demo.story import OFFICE_USER
+from reports.models import DocumentKind
+from reports.pdf import render_pdf
+from reports.pdf_views import TEMPLATES, build_context
 
 PROVINCE = "62"
 

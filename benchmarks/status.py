@@ -113,9 +113,10 @@ def load(rng: random.Random) -> tuple[int, int]:
     from django.core.management import call_command
     from django.db import connection
 
-    from communes.models import AdministrativeUnit, Kind, Level, Report, ReportStatus, Value
+    from communes.models import AdministrativeUnit, Kind, Level
     from criteria.definitions import build_programme
     from criteria.models import Measure, MeasureKind, Programme
+    from monthly.models import Report, ReportStatus, Value
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -217,7 +218,7 @@ def recompute() -> int:
 
 
 def floor() -> int:
-    from communes.models import ReportStatus, Value
+    from monthly.models import ReportStatus, Value
 
     return len(
         list(
@@ -239,7 +240,7 @@ def timed(function, rounds: int) -> tuple[list[float], int]:
 
 
 PHASES = [
-    ("communes.services:carried_values", "the approved values, carried forward (1 query + Python)"),
+    ("monthly.services:carried_values", "the approved values, carried forward (1 query + Python)"),
     ("criteria.definitions:build_programmes_by_province", "criteria definitions (4 queries + build)"),
     ("criteria.evaluation:summarize_programme", "judging every unit (pure Python)"),
     ("reports.services:_status", "judging + building Status objects"),

@@ -4,8 +4,8 @@
 
 Self-contained: a throw-away SQLite file under /tmp (the checkout's db.sqlite3 and any DATABASE_URL are never
 touched), migrated, with the real criteria of fixtures/criteria/2021-2025/*.yaml imported through the
-import_criteria command. A district of N communes gets its template built by communes.excel.export_template and
-every data cell filled with a valid value (fixed seed); then communes.excel.apply_upload, the function the upload
+import_criteria command. A district of N communes gets its template built by monthly.excel.export_template and
+every data cell filled with a valid value (fixed seed); then monthly.excel.apply_upload, the function the upload
 view calls (read_upload, then save_values per commune in one transaction), is timed. Each round uses a fresh
 month, so every round creates N reports from nothing. A re-upload of a corrected file (one value changed per
 commune) is timed too. The last line is machine-readable:
@@ -33,14 +33,16 @@ DB_FILE = Path(tempfile.gettempdir()) / f"ntm-upload-bench-{os.getpid()}.sqlite3
 os.environ["DJANGO_SETTINGS_MODULE"] = "ntm_portal.settings"
 os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"  # four slashes: an absolute path
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from openpyxl import load_workbook  # noqa: E402
+from django.core.management import call_command
+from openpyxl import load_workbook
 
-from communes.excel import (  # noqa: E402
+from communes.models import AdministrativeUnit, Level, Membership, Role
+from criteria.models import MeasureKind
+from monthly.excel import (
     FIRST_DATA_ROW,
     FIRST_MEASURE_COLUMN,
     SHEET_DATA,
@@ -49,8 +51,7 @@ from communes.excel import (  # noqa: E402
     export_template,
     read_upload,
 )
-from communes.models import AdministrativeUnit, Level, Membership, Role, Value, ValueChange  # noqa: E402
-from criteria.models import MeasureKind  # noqa: E402
+from monthly.models import Value, ValueChange
 
 FIXTURES = ROOT / "fixtures" / "criteria" / "2021-2025"
 

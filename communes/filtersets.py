@@ -1,5 +1,5 @@
-"""Filters of the lists, one FilterSet per model, shared by the HTML pages and /api/v1/: units, monthly reports,
-recognition decisions, targets and commune plans."""
+"""Filters of the unit lists, shared by the HTML pages and /api/v1/, and the month and year filters every app's
+FilterSets use."""
 
 from __future__ import annotations
 
@@ -12,23 +12,10 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from communes.models import (
-    AdministrativeUnit,
-    CommunePlan,
-    Level,
-    RecognisedTier,
-    Recognition,
-    Report,
-    ReportStatus,
-    Target,
-    TargetKind,
-)
-from communes.services import parse_month
+from communes.models import AdministrativeUnit, Level
+from communes.months import MONTH_PATTERN, parse_month
 from communes.text import fold
 from criteria.choices import Region
-
-IN_FORCE, REVOKED = "in_force", "revoked"
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
 def province_region() -> Subquery:
@@ -76,13 +63,13 @@ class YearFilter(django_filters.Filter):
 # ---------------------------------------------------------------- shared filter methods
 
 
-def _search(queryset, name, value):
+def search_unit(queryset, name, value):
     """Records whose unit's name or code contains the text, ignoring case and diacritics."""
     folded = fold(value)
     return queryset.filter(unit__search_key__contains=folded) if folded else queryset
 
 
-def _unit_in_province(queryset, name, value):
+def unit_in_province(queryset, name, value):
     """Records of the units of a province, given its code (a unit's path begins with its province's code)."""
     return queryset.filter(unit__path__startswith=f"{value}/")
 
@@ -118,78 +105,3 @@ class AdministrativeUnitFilterSet(django_filters.FilterSet):
 
     def filter_as_of(self, queryset, name, value):
         return queryset.current(on=value)
-
-
-# ---------------------------------------------------------------- monthly reports
-
-
-class ReportFilterSet(django_filters.FilterSet):
-    month = MonthFilter(label=_("Tháng (YYYY-MM)"), field_name="period")
-    unit = django_filters.CharFilter(label=_("Mã đơn vị"), field_name="unit__code")
-    province = django_filters.CharFilter(label=_("Mã tỉnh"), method=_unit_in_province)
-    district = django_filters.CharFilter(label=_("Mã huyện"), method="filter_district")
-    status = django_filters.ChoiceFilter(
-        label=_("Trạng thái"), choices=ReportStatus.choices, empty_label=_("Mọi trạng thái")
-    )
-    programme = django_filters.CharFilter(label=_("Mã giai đoạn"), field_name="programme__code")
-
-    class Meta:
-        model = Report
-        fields = ["month", "unit", "province", "district", "status", "programme"]
-
-    def filter_district(self, queryset, name, value: str):
-        district = AdministrativeUnit.objects.filter(level=Level.DISTRICT, code=value).values("path")[:1]
-        return queryset.filter(unit__path__startswith=Subquery(district))
-
-
-# ---------------------------------------------------------------- records
-
-
-class RecognitionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Tìm đơn vị"), method=_search)
-    tier = django_filters.ChoiceFilter(label=_("Mức"), choices=RecognisedTier.choices, empty_label=_("Mọi mức"))
-    state = django_filters.ChoiceFilter(
-        label=_("Hiệu lực"),
-        choices=[(IN_FORCE, _("Còn hiệu lực")), (REVOKED, _("Đã thu hồi"))],
-        empty_label=_("Tất cả"),
-        method="filter_state",
-    )
-    year = YearFilter(label=_("Năm quyết định"), field_name="decision_date", lookup_expr="year")
-    unit = django_filters.CharFilter(label=_("Mã đơn vị"), field_name="unit__code")
-    province = django_filters.CharFilter(label=_("Mã tỉnh"), method=_unit_in_province)
-
-    class Meta:
-        model = Recognition
-        fields = ["q", "tier", "state", "year", "unit", "province"]
-
-    def filter_state(self, queryset, name, value: str):
-        if value == IN_FORCE:
-            return queryset.filter(revoked_date__isnull=True)
-        if value == REVOKED:
-            return queryset.filter(revoked_date__isnull=False)
-        return queryset
-
-
-class TargetFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Tìm đơn vị"), method=_search)
-    year = YearFilter(label=_("Năm"))
-    kind = django_filters.ChoiceFilter(label=_("Loại chỉ tiêu"), choices=TargetKind.choices, empty_label=_("Mọi loại"))
-    tier = django_filters.ChoiceFilter(label=_("Mức"), choices=RecognisedTier.choices, empty_label=_("Mọi mức"))
-    unit = django_filters.CharFilter(label=_("Mã đơn vị"), field_name="unit__code")
-    province = django_filters.CharFilter(label=_("Mã tỉnh"), method=_unit_in_province)
-
-    class Meta:
-        model = Target
-        fields = ["q", "year", "kind", "tier", "unit", "province"]
-
-
-class CommunePlanFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Tìm xã"), method=_search)
-    year = YearFilter(label=_("Năm"))
-    tier = django_filters.ChoiceFilter(
-        label=_("Mức phấn đấu"), choices=RecognisedTier.choices, empty_label=_("Mọi mức")
-    )
-
-    class Meta:
-        model = CommunePlan
-        fields = ["q", "year", "tier"]

@@ -97,9 +97,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Our apps, each importing only those above it (docs/architecture.md).
     "criteria",
     "communes",
+    "records",
+    "monthly",
     "reports",
+    "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -188,24 +193,24 @@ LOGGING = {
 # ---------------------------------------------------------------- the REST API (/api/v1/)
 
 REST_FRAMEWORK = {
-    # Browsers use their session; other agencies' systems a token (communes.models.ApiToken, made in the admin).
+    # Browsers use their session; other agencies' systems a token (api.models.ApiToken, made in the admin).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "communes.api.auth.TokenAuthentication",
+        "api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "communes.api.auth.TokenAccess",
+        "api.auth.TokenAccess",
     ],
-    "DEFAULT_PAGINATION_CLASS": "communes.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["communes.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("DJANGO_API_RATE", "1200/minute")},
-    "EXCEPTION_HANDLER": "communes.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -231,8 +236,8 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "level", "tier" or "status" of their own choices: name each set of choices.
     "ENUM_NAME_OVERRIDES": {
         "UnitLevelEnum": "communes.models.Level",
-        "RecognisedTierEnum": "communes.models.RecognisedTier",
-        "ReportStatusEnum": "communes.models.ReportStatus",
+        "RecognisedTierEnum": "records.models.RecognisedTier",
+        "ReportStatusEnum": "monthly.models.ReportStatus",
         "CriteriaLevelEnum": "criteria.models.Level",
         "SetTierEnum": "criteria.models.Tier",
         "SetStatusEnum": "criteria.models.SetStatus",

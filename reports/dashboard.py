@@ -22,22 +22,13 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import (
-    AdministrativeUnit,
-    CommunePlan,
-    Kind,
-    Level,
-    RecognisedTier,
-    Recognition,
-    Report,
-    Target,
-    TargetKind,
-    user_unit_paths,
-)
-from communes.services import carried_values, due_date, is_overdue, programme_for
+from communes.models import AdministrativeUnit, Kind, Level, user_unit_paths
 from criteria.definitions import build_programme
 from criteria.evaluation import CriterionResult, IndicatorResult, Outcome, ProgrammeResult, evaluate_programme
 from criteria.models import Measure
+from monthly.models import Report
+from monthly.services import carried_values, due_date, is_overdue, programme_for
+from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports import charts
 from reports.models import Status
 from reports.services import (

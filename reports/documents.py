@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Level, RecognisedTier, Target, TargetKind
-from communes.services import is_overdue
+from communes.models import AdministrativeUnit, Level
+from monthly.services import is_overdue
+from records.models import RecognisedTier, Target, TargetKind
 from reports import dashboard
 from reports.models import DocumentKind, DocumentSettings
 from reports.services import TIER_RANK

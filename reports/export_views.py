@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from communes.models import Level
-from communes.views.access import month_or_404, unit_or_404
+from communes.permissions import month_or_404, unit_or_404
 from reports.exports import statuses_workbook, values_workbook
 
 EXPORT_LEVELS = [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]

@@ -24,10 +24,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from communes.models import AdministrativeUnit, Kind, Level, Recognition, Report, ReportStatus, Value
-from communes.services import entry_measures, programme_for
+from communes.models import AdministrativeUnit, Kind, Level
 from criteria.models import CriteriaSet, Measure, Programme, SetStatus, Threshold, Tier
 from criteria.models import Level as CriteriaLevel
+from monthly.models import Report, ReportStatus, Value
+from monthly.services import entry_measures, programme_for
+from records.models import Recognition
 from reports.dashboard import highest_by_unit, month_end, recognitions_on
 from reports.models import Status
 from reports.services import watch_list
@@ -37,7 +39,7 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 CREATOR = "Cổng điều hành Nông thôn mới"
 SET_LEVEL_ORDER = {CriteriaLevel.COMMUNE: 0, CriteriaLevel.DISTRICT: 1, CriteriaLevel.VILLAGE: 2}
 
-_HEADER_FILL = PatternFill("solid", fgColor="DCE9E2")  # the Excel template's header colour (communes.excel)
+_HEADER_FILL = PatternFill("solid", fgColor="DCE9E2")  # the Excel template's header colour (monthly.excel)
 _THIN = Side(style="thin", color="B7C2C9")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
@@ -275,7 +277,7 @@ def statuses_workbook(*, scope: AdministrativeUnit, period: dt.date, user) -> tu
 
 
 def _measure_order(data: ScopeMonth, measures: list[Measure]) -> list[Measure]:
-    """The order of the entry form and the Excel template (communes.services.entry_measures), the rest by code."""
+    """The order of the entry form and the Excel template (monthly.services.entry_measures), the rest by code."""
     if data.programme is None:
         return sorted(measures, key=lambda m: m.code)
     position = {

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from communes.models import AdministrativeUnit, Level
-from communes.services import parse_month
+from communes.months import parse_month
 from criteria.models import Tier
 from reports.models import Status
 

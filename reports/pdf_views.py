@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communes.models import Level
-from communes.views.access import can_edit, can_review, month_or_404, require, unit_or_404
+from communes.permissions import can_edit, can_review, month_or_404, require, unit_or_404
 from criteria.models import Threshold
 from reports import documents
 from reports.forms import DocumentSettingsForm

@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from communes.services import approval_changed
+from monthly.services import approval_changed
 from reports.services import recompute_after_approval
 
 

@@ -9,12 +9,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max, Min, Q, QuerySet, Subquery
 
-from communes.models import AdministrativeUnit, Kind, Level, Recognition, Target, TargetKind
-from communes.services import carried_values, programme_for
+from communes.models import AdministrativeUnit, Kind, Level
 from criteria.definitions import build_programmes_by_province
 from criteria.evaluation import revocation_risk, summarize_programme
 from criteria.models import CriteriaSet, Measure, Programme
 from criteria.models import Level as CriteriaLevel
+from monthly.services import carried_values, programme_for
+from records.models import Recognition, Target, TargetKind
 from reports.models import Status
 
 

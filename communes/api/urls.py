@@ -1,4 +1,4 @@
-"""The communes app's API endpoints: the router's viewsets (mounted by ntm_portal/api_urls.py) and any plain paths."""
+"""The units endpoint of /api/v1/."""
 
 from rest_framework.routers import SimpleRouter
 
@@ -6,9 +6,6 @@ from communes.api import views
 
 router = SimpleRouter()
 router.register("units", views.AdministrativeUnitViewSet, basename="unit")
-router.register("reports", views.ReportViewSet, basename="report")
-router.register("recognitions", views.RecognitionViewSet, basename="recognition")
-router.register("targets", views.TargetViewSet, basename="target")
 
-# Viewsets are registered here; ntm_portal/api_urls.py mounts them under /api/v1/ through one router.
+# Viewsets are registered here; api/urls.py mounts them under /api/v1/ through one router.
 urlpatterns: list = []

@@ -11,8 +11,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from communes.api.exceptions import error_response
-from communes.api.views import errors
+from api.exceptions import error_response
+from api.views import errors
 from criteria.services import UnknownCriteria, evaluate_values
 from reports.api.serializers import EvaluateSerializer, EvaluationSerializer, StatusSerializer
 from reports.filtersets import StatusFilterSet

@@ -3,8 +3,9 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from communes.models import RecognisedTier, ReportStatus
 from criteria.models import Tier
+from monthly.models import ReportStatus
+from records.models import RecognisedTier
 from reports import documents
 
 register = template.Library()

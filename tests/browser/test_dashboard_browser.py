@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Browser, expect
 
-from communes.models import Level, Recognition, Role, Target, TargetKind
-from communes.services import approve_report, save_values, submit_report
+from communes.models import Level, Role
 from criteria.models import Programme
 from criteria.yaml_io import import_criteria_text
+from monthly.services import approve_report, save_values, submit_report
+from records.models import Recognition, Target, TargetKind
 from reports.services import recompute_statuses, tracked_units
 from tests.criteria.samples import STANDARD
 from tests.factories import MembershipFactory, kon_tum_tree

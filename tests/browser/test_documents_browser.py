@@ -10,10 +10,11 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
-from communes.models import Level, Recognition, Role, Target, TargetKind
-from communes.services import approve_report, save_values, submit_report
+from communes.models import Level, Role
 from criteria.models import Programme
 from criteria.yaml_io import import_criteria_text
+from monthly.services import approve_report, save_values, submit_report
+from records.models import Recognition, Target, TargetKind
 from reports.models import DocumentSettings
 from reports.services import recompute_statuses, tracked_units
 from tests.criteria.samples import STANDARD

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from communes.models import Role
-from communes.services import approve_report, save_values, submit_report
 from criteria.yaml_io import import_criteria_text
+from monthly.services import approve_report, save_values, submit_report
 from tests.criteria.samples import STANDARD
 from tests.factories import MembershipFactory, UserFactory
 
@@ -47,18 +47,18 @@ def _report(unit, state: str, official, office):
 
 # (action, method, url name, code kind, report state needed, POST data)
 ACTIONS = {
-    "report page": ("get", "communes:monthly-report", "commune", "draft", None),
-    "save draft": ("post", "communes:monthly-report", "commune", "draft", {"version": "1", "m_poverty_rate": "3"}),
-    "submit": ("post", "communes:monthly-submit", "commune", "draft", {}),
-    "approve": ("post", "communes:monthly-approve", "commune", "submitted", {}),
-    "return": ("post", "communes:monthly-return", "commune", "submitted", {"reason": "Chưa khớp"}),
-    "unapprove": ("post", "communes:monthly-unapprove", "commune", "approved", {"reason": "Sai số"}),
-    "comment": ("post", "communes:monthly-comment", "commune", "draft", {"criterion": "11", "text": "Cần rà soát"}),
-    "district page": ("get", "communes:monthly-district", "district", "draft", None),
-    "submit all": ("post", "communes:monthly-submit-all", "district", "draft", {}),
-    "approve all": ("post", "communes:monthly-approve-all", "district", "submitted", {}),
-    "excel template": ("get", "communes:monthly-template", "district", None, None),
-    "excel upload": ("post", "communes:monthly-upload", "district", "draft", "FILE"),
+    "report page": ("get", "monthly:report", "commune", "draft", None),
+    "save draft": ("post", "monthly:report", "commune", "draft", {"version": "1", "m_poverty_rate": "3"}),
+    "submit": ("post", "monthly:submit", "commune", "draft", {}),
+    "approve": ("post", "monthly:approve", "commune", "submitted", {}),
+    "return": ("post", "monthly:return", "commune", "submitted", {"reason": "Chưa khớp"}),
+    "unapprove": ("post", "monthly:unapprove", "commune", "approved", {"reason": "Sai số"}),
+    "comment": ("post", "monthly:comment", "commune", "draft", {"criterion": "11", "text": "Cần rà soát"}),
+    "district page": ("get", "monthly:district", "district", "draft", None),
+    "submit all": ("post", "monthly:submit-all", "district", "draft", {}),
+    "approve all": ("post", "monthly:approve-all", "district", "submitted", {}),
+    "excel template": ("get", "monthly:template", "district", None, None),
+    "excel upload": ("post", "monthly:upload", "district", "draft", "FILE"),
 }
 
 OK_GET, DONE, BAD_FILE = 200, 302, 400
@@ -152,7 +152,7 @@ def test_review_page_is_the_offices(tree, role, expected):
     import_criteria_text(STANDARD)
     client = Client()
     client.force_login(_setup_users(tree)[role])
-    assert client.get(reverse("communes:monthly-review", args=[MONTH])).status_code == expected
+    assert client.get(reverse("monthly:review", args=[MONTH])).status_code == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -160,11 +160,11 @@ def test_overdue_board_is_open_to_every_role_in_their_scope(tree, role):
     import_criteria_text(STANDARD)
     client = Client()
     client.force_login(_setup_users(tree)[role])
-    assert client.get(reverse("communes:monthly-overdue", args=[MONTH])).status_code == 200
+    assert client.get(reverse("monthly:overdue", args=[MONTH])).status_code == 200
 
 
 def test_a_user_without_any_membership_sees_no_report(tree):
     import_criteria_text(STANDARD)
     client = Client()
     client.force_login(UserFactory())
-    assert client.get(reverse("communes:monthly-report", args=[OWN_COMMUNE, MONTH])).status_code == 404
+    assert client.get(reverse("monthly:report", args=[OWN_COMMUNE, MONTH])).status_code == 404

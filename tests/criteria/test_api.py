@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from communes.models import ApiToken
+from api.models import ApiToken
 from criteria.models import CriteriaSet, Programme, SetStatus, Threshold
 from criteria.services import clone_set_for_province
 from criteria.yaml_io import import_criteria_text

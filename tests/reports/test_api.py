@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from communes.models import AdministrativeUnit, ApiToken, Level
+from api.models import ApiToken
+from communes.models import AdministrativeUnit, Level
 from criteria.models import Measure, Programme
 from criteria.yaml_io import import_criteria_text
 from reports.models import Status

@@ -15,21 +15,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from communes.models import (
-    AdministrativeUnit,
-    CommunePlan,
-    Kind,
-    Level,
-    Recognition,
-    Report,
-    ReportStatus,
-    Role,
-    Target,
-    TargetKind,
-)
-from communes.services import approve_report, save_values, submit_report
+from communes.models import AdministrativeUnit, Kind, Level, Role
 from criteria.models import Programme
 from criteria.yaml_io import import_criteria_text
+from monthly.models import Report, ReportStatus
+from monthly.services import approve_report, save_values, submit_report
+from records.models import CommunePlan, Recognition, Target, TargetKind
 from reports import charts
 from reports.dashboard import province_context, recognitions_on
 from reports.models import Status

@@ -19,20 +19,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from communes.models import (
-    AdministrativeUnit,
-    CommunePlan,
-    Kind,
-    Level,
-    Recognition,
-    Report,
-    ReportStatus,
-    Role,
-    Target,
-    TargetKind,
-)
+from communes.models import AdministrativeUnit, Kind, Level, Role
 from criteria.models import Programme
 from criteria.yaml_io import import_criteria_text
+from monthly.models import Report, ReportStatus
+from records.models import CommunePlan, Recognition, Target, TargetKind
 from reports import documents, pdf_views
 from reports.documents import (
     DIRECTIVE_BODY,

@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from communes.models import AdministrativeUnit, Kind, Level, Recognition, Report, ReportStatus, Role, Value
-from communes.services import approve_report, save_values, submit_report
+from communes.models import AdministrativeUnit, Kind, Level, Role
 from criteria.models import Measure, Programme
 from criteria.yaml_io import import_criteria_text
+from monthly.models import Report, ReportStatus, Value
+from monthly.services import approve_report, save_values, submit_report
+from records.models import Recognition
 from reports.exports import CONTENT_TYPE, statuses_workbook, values_workbook
 from reports.models import Status
 from reports.services import recompute_statuses, tracked_units

@@ -30,23 +30,12 @@ from django.utils import timezone
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from communes.models import (
-    AdministrativeUnit,
-    CommunePlan,
-    Kind,
-    Level,
-    RecognisedTier,
-    Recognition,
-    Report,
-    ReportStatus,
-    Role,
-    Target,
-    TargetKind,
-    Value,
-)
-from communes.services import SENT, approve_report, save_values, submit_report
+from communes.models import AdministrativeUnit, Kind, Level, Role
 from criteria.models import Criterion, Programme
 from criteria.yaml_io import import_criteria_text
+from monthly.models import Report, ReportStatus, Value
+from monthly.services import SENT, approve_report, save_values, submit_report
+from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports import documents
 from reports.models import DocumentSettings, Status
 from reports.pdf import render_pdf

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from communes.models import AdministrativeUnit, Level, Report, ReportStatus, Role, Value
-from communes.services import approve_report, save_values, submit_report, unapprove_report
+from communes.models import AdministrativeUnit, Level, Role
 from criteria.definitions import build_programme
 from criteria.evaluation import summarize_programme
 from criteria.models import Measure, Programme
 from criteria.yaml_io import import_criteria_text
+from monthly.models import Report, ReportStatus, Value
+from monthly.services import approve_report, save_values, submit_report, unapprove_report
 from reports.models import Status
 from reports.services import recompute_statuses, tracked_units
 from tests.criteria.samples import PROGRAMME, STANDARD

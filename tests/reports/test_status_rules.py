@@ -10,19 +10,12 @@ from decimal import Decimal
 
 import pytest
 
-from communes.models import (
-    AdministrativeUnit,
-    Level,
-    RecognisedTier,
-    Recognition,
-    Role,
-    Target,
-    TargetKind,
-)
-from communes.services import approve_report, save_values, submit_report
+from communes.models import AdministrativeUnit, Level, Role
 from criteria.evaluation import revocation_risk
 from criteria.models import Programme
 from criteria.yaml_io import import_criteria_text
+from monthly.services import approve_report, save_values, submit_report
+from records.models import RecognisedTier, Recognition, Target, TargetKind
 from reports.models import Status
 from reports.services import (
     average_criteria,

@@ -11,11 +11,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from communes.models import AdministrativeUnit, Level
-from communes.services import carried_values
 from criteria.choices import CommuneGroup, Region
 from criteria.evaluation import UnitProfile
 from criteria.models import Measure
 from criteria.services import UnknownCriteria, evaluate_values
+from monthly.services import carried_values
 
 UNIT_LEVELS = {Level.COMMUNE: "commune", Level.DISTRICT: "district", Level.VILLAGE: "village"}
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from communes.models import AdministrativeUnit
-from communes.services import parse_month
+from communes.months import parse_month
 from reports.services import recompute_statuses, tracked_units
 
 

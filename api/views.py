@@ -1,0 +1,44 @@
+"""Shared pieces of every app's API views: stable ordering, and the error answers for the schema."""
+
+from __future__ import annotations
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import filters
+
+from api.serializers import ErrorSerializer
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """OrderingFilter with the primary key last: rows that tie on the requested fields keep their page."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        return [*ordering, "pk"] if ordering else ordering
+
+
+FILTER_BACKENDS = [DjangoFilterBackend, StableOrderingFilter]
+
+ERROR_DESCRIPTIONS = {
+    400: "Dữ liệu gửi lên (hoặc tham số lọc) không hợp lệ; `errors` nêu từng trường hoặc mã số liệu.",
+    401: "Chưa đăng nhập hoặc khóa truy cập không hợp lệ.",
+    403: "Vai trò của bạn (hoặc khóa chỉ đọc) không được làm việc này.",
+    404: "Không có, hoặc không thuộc phạm vi của bạn (kể cả trang vượt quá số trang).",
+    409: (
+        "Báo cáo đã khóa (đã gửi, đã duyệt), đã có người sửa sau phiên bản bạn đọc, "
+        "hoặc tháng không thuộc giai đoạn nào."
+    ),
+    429: "Quá nhiều yêu cầu.",
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """Error answers for the schema, all in the one shape of api.exceptions."""
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in codes}
+
+
+def read_only_schema(serializer) -> dict:
+    return {
+        "list": extend_schema(responses={200: serializer, **errors(400, 401, 404, 429)}),
+        "retrieve": extend_schema(responses={200: serializer, **errors(401, 404, 429)}),
+    }

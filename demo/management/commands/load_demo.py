@@ -1,0 +1,55 @@
+"""Load the demo province into any database: what `make run` uses, and what later features extend.
+
+Kon Tum (62) is the demo province. The command imports the national unit list if it is missing and the
+national criteria sets of fixtures/criteria, generates a few villages per rural commune of Kon Tum (marked
+as demo data), creates one user per role, then tells Kon Tum's 2024 (demo.story: approved monthly figures,
+recognition decisions, the 2025 targets, plans and the monthly statuses) and prints the log-ins. Every step is
+idempotent.
+
+It lives in reports because the statuses are computed there; communes must not import reports.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from communes.management.commands.import_villages import load_village_rows
+from communes.models import AdministrativeUnit, Kind, Level
+from demo.story import load_demo_statuses
+from demo.users import DEMO_PASSWORD, DEMO_PROVINCE_CODE, demo_village_rows, load_demo_users
+
+
+class Command(BaseCommand):
+    help = (
+        "Nạp dữ liệu minh họa: tỉnh Kon Tum, thôn minh họa, một tài khoản cho mỗi vai trò và số liệu, "
+        "quyết định công nhận, chỉ tiêu, kế hoạch năm 2024."
+    )
+
+    def handle(self, *args, **options):
+        if AdministrativeUnit.objects.filter(level=Level.PROVINCE).count() < 63:
+            call_command("import_divisions", stdout=self.stdout)
+
+        # The national criteria sets as the portal ships them (unverified thresholds marked as such).
+        criteria_files = sorted(str(p) for p in (settings.BASE_DIR / "fixtures" / "criteria").glob("*/*.yaml"))
+        if criteria_files:
+            call_command("import_criteria", *criteria_files, stdout=self.stdout)
+
+        communes = list(
+            AdministrativeUnit.objects.filter(
+                level=Level.COMMUNE, kind=Kind.XA, path__startswith=f"{DEMO_PROVINCE_CODE}/"
+            ).order_by("code")
+        )
+        counts = load_village_rows(demo_village_rows(communes), demo=True)
+        self.stdout.write(
+            f"Thôn minh họa cho {len(communes)} xã của tỉnh Kon Tum: mới {counts['created']}, "
+            f"không đổi {counts['unchanged']}."
+        )
+
+        users = load_demo_users()
+        load_demo_statuses(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Tài khoản minh họa (mật khẩu chung: {DEMO_PASSWORD}):"))
+        for demo in users:
+            self.stdout.write(f"  {demo.username:<14} {demo.title}")
+        self.stdout.write(
+            self.style.WARNING("Đây là dữ liệu minh họa: không dùng các tài khoản này trên máy chủ thật.")
+        )

@@ -1,0 +1,11 @@
+"""The monthly reports endpoint of /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+from monthly.api import views
+
+router = SimpleRouter()
+router.register("reports", views.ReportViewSet, basename="report")
+
+# Viewsets are registered here; api/urls.py mounts them under /api/v1/ through one router.
+urlpatterns: list = []

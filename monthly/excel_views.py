@@ -1,0 +1,65 @@
+"""A district's monthly figures through Excel: download the prefilled template, upload it back filled in."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from communes.models import Level
+from communes.permissions import can_edit, month_or_404, require, unit_or_404
+from monthly.excel import MAX_UPLOAD_BYTES, UploadError, apply_upload, export_template, too_large_message
+from monthly.services import ReportError
+
+
+def _district(request, code: str):
+    district = unit_or_404(request, code, levels=[Level.DISTRICT])
+    require(can_edit(request.user, district), _("Chỉ cán bộ huyện mới nhập số liệu của huyện bằng tệp Excel."))
+    return district
+
+
+@require_GET
+def template(request, code: str, month: str):
+    """The district's template for the month, prefilled with the figures as they stand."""
+    period = month_or_404(month)
+    district = _district(request, code)
+    try:
+        filename, content_type, content = export_template(district=district, period=period)
+    except ReportError as exc:
+        raise Http404(exc.message) from None
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+def upload(request, code: str, month: str):
+    """Save a filled template: every commune of the file in one transaction, or nothing with every error listed."""
+    period = month_or_404(month)
+    district = _district(request, code)
+    uploaded = request.FILES.get("file")
+    try:
+        if uploaded is None:
+            raise UploadError([_("Chưa chọn tệp: hãy chọn tệp Excel .xlsx đã điền rồi bấm Tải lên.")])
+        # Refused before reading it into memory.
+        if uploaded.size > MAX_UPLOAD_BYTES:
+            raise UploadError([too_large_message(uploaded.size)])
+        summary = apply_upload(uploaded.read(), district=district, period=period, by=request.user)
+    except UploadError as exc:
+        context = {
+            "district": district,
+            "period": period,
+            "month": month,
+            "filename": uploaded.name if uploaded else "",
+            "errors": exc.errors,
+        }
+        return render(request, "monthly/upload_result.html", context, status=400)
+    if summary.communes:
+        messages.success(
+            request,
+            _("Đã lưu số liệu tháng %(month)s từ tệp Excel cho %(communes)d xã (%(changes)d giá trị thay đổi).")
+            % {"month": f"{period:%m/%Y}", "communes": summary.communes, "changes": summary.changes},
+        )
+    else:
+        messages.warning(request, _("Tệp không có dòng số liệu nào để lưu; số liệu trên cổng không thay đổi."))
+    return redirect("monthly:district", code=district.code, month=month)

@@ -1,0 +1,497 @@
+"""Monthly reporting: entering figures, submitting, reviewing. Every change that touches rows runs here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
+from django.dispatch import Signal
+from django.utils import timezone
+
+from communes.models import AdministrativeUnit, Level, Membership, Role
+from communes.months import parse_month  # noqa: F401 - re-exported for callers of services
+from criteria.definitions import measure_def
+from criteria.evaluation import InvalidValue, coerce_value
+from criteria.models import CriteriaSet, Indicator, Measure, MeasureKind, Programme
+from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value, ValueChange
+
+# Sent after commit when a report's approval changes, with the affected units and period, so the reports app
+# can recompute statuses without communes depending on it.
+approval_changed = Signal()
+
+CRITERIA_LEVEL = {Level.COMMUNE: "commune", Level.VILLAGE: "village", Level.DISTRICT: "district"}
+
+
+class ReportError(Exception):
+    """A refused report operation, with a Vietnamese message for the person who tried it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidValues(ReportError):
+    """Figures that cannot be saved; `errors` maps measure code to the reason."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Số liệu chưa hợp lệ: " + "; ".join(errors.values()))
+        self.errors = errors
+
+
+# ---------------------------------------------------------------- periods and programmes
+
+
+def programme_for(period: dt.date) -> Programme | None:
+    """The programme in force in that month."""
+    return Programme.objects.filter(start_year__lte=period.year, end_year__gte=period.year).first()
+
+
+def due_date(period: dt.date, due_day: int) -> dt.date:
+    return period.replace(day=due_day)
+
+
+# A report counts as sent once submitted; nothing sent is ever overdue.
+SENT = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def is_overdue(period: dt.date, due_day: int, report_status: str | None, today: dt.date) -> bool:
+    """Not sent, and the province's due day for that month has passed (the overdue board and the dashboards)."""
+    return report_status not in SENT and today > due_date(period, due_day)
+
+
+def province_due_day(unit: AdministrativeUnit) -> int:
+    if unit.level == Level.PROVINCE:
+        return unit.report_due_day
+    day = AdministrativeUnit.objects.filter(path=f"{unit.province_code}/").values_list("report_due_day", flat=True)
+    return day.first() or 25
+
+
+# ---------------------------------------------------------------- what a unit reports
+
+
+@dataclass
+class EntryMeasure:
+    measure: Measure
+    criterion_label: str
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@dataclass
+class EntryGroup:
+    label: str
+    measures: list[EntryMeasure]
+
+
+def entry_measures(*, programme: Programme, level: str, province_code: str) -> list[EntryMeasure]:
+    """The measures a unit of this level reports under the sets in force, in the order of the criteria that
+    first read them (one query)."""
+    sets = CriteriaSet.objects.filter(programme=programme, level=CRITERIA_LEVEL.get(level, level)).in_force_for(
+        province_code
+    )
+    indicators = (
+        Indicator.objects.filter(criterion__criteria_set__in=sets, measure__isnull=False)
+        .select_related("measure", "criterion__criteria_set")
+        .order_by("criterion__criteria_set__rank", "criterion__number", "position")
+    )
+    by_code: dict[str, EntryMeasure] = {}
+    for indicator in indicators:
+        entry = by_code.get(indicator.measure.code)
+        if entry is None:
+            criterion = indicator.criterion
+            entry = by_code[indicator.measure.code] = EntryMeasure(
+                measure=indicator.measure, criterion_label=f"{criterion.number}. {criterion.name}"
+            )
+        entry.indicators.append(indicator)
+    return list(by_code.values())
+
+
+def group_by_criterion(entries: Iterable[EntryMeasure]) -> list[EntryGroup]:
+    groups: dict[str, list[EntryMeasure]] = {}
+    for entry in entries:
+        groups.setdefault(entry.criterion_label, []).append(entry)
+    return [EntryGroup(label, measures) for label, measures in groups.items()]
+
+
+def carried_values(units, period: dt.date) -> dict[int, dict[int, Any]]:
+    """For each unit, the last approved value of every measure up to this month (one query).
+
+    A measure not reported this month keeps its last approved value. `units` is an iterable of unit ids or a
+    queryset of units (sent to the database as a subquery, not as a long list of ids).
+    """
+    if isinstance(units, QuerySet):
+        of_units = Q(report__unit__in=units.values("pk"))
+    else:
+        of_units = Q(report__unit_id__in=list(units))
+    rows = Value.objects.filter(of_units, report__status=ReportStatus.APPROVED, report__period__lte=period).order_by(
+        "report__unit_id", "measure_id", "-report__period"
+    )
+    if connection.vendor == "postgresql":
+        rows = rows.distinct("report__unit_id", "measure_id")
+    result: dict[int, dict[int, Any]] = defaultdict(dict)
+    for unit_id, measure_id, number, flag, level in rows.values_list(
+        "report__unit_id", "measure_id", "number", "flag", "level"
+    ):
+        # Rows come newest first per (unit, measure): keep the first.
+        result[unit_id].setdefault(measure_id, _stored(number, flag, level))
+    return result
+
+
+def _stored(number, flag, level) -> Any:
+    if flag is not None:
+        return flag
+    if level:
+        return level
+    return number
+
+
+def report_values(report: Report | None) -> dict[int, Any]:
+    if report is None:
+        return {}
+    return {v.measure_id: v.value for v in report.values.all()}
+
+
+def form_values(*, unit: AdministrativeUnit, period: dt.date, report: Report | None) -> dict[int, Any]:
+    """What the entry form shows: the report's own values over the last approved ones."""
+    return {**carried_values([unit.pk], period).get(unit.pk, {}), **report_values(report)}
+
+
+# ---------------------------------------------------------------- entering figures
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "Có"
+    if value is False:
+        return "Không"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def validate_values(measures: Mapping[str, Measure], raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Typed values by measure code, and the errors by measure code ('' and None clear a value)."""
+    values, errors = {}, {}
+    for code, given in raw.items():
+        measure = measures.get(code)
+        if measure is None:
+            errors[code] = f"Mã số liệu '{code}' không có trong bộ tiêu chí áp dụng cho đơn vị này."
+            continue
+        if given is None or (isinstance(given, str) and not given.strip()):
+            values[code] = None
+            continue
+        if measure.kind == MeasureKind.BOOLEAN and isinstance(given, str):
+            lowered = given.strip().lower()
+            given = {
+                "true": True,
+                "có": True,
+                "co": True,
+                "1": True,
+                "false": False,
+                "không": False,
+                "khong": False,
+            }.get(lowered, given)
+        try:
+            value = coerce_value(measure_def(measure), given)
+        except InvalidValue as exc:
+            errors[code] = f"{measure.name}: {exc}."
+            continue
+        if isinstance(value, Decimal) and not isinstance(value, bool):
+            # Value.number holds 10 digits before the point and 4 after; rounding silently would change a figure.
+            _sign, digits, exponent = value.normalize().as_tuple()
+            if max(0, -exponent) > 4:
+                errors[code] = f"{measure.name}: {given} có quá 4 chữ số thập phân."
+                continue
+            if max(0, len(digits) + exponent) > 10:
+                errors[code] = f"{measure.name}: {given} quá lớn để lưu (tối đa 10 chữ số phần nguyên)."
+                continue
+        values[code] = value
+    return values, errors
+
+
+@transaction.atomic
+def save_values(
+    *,
+    unit: AdministrativeUnit,
+    period: dt.date,
+    raw: Mapping[str, Any],
+    by,
+    expected_version: int | None = None,
+    via: str = "form",
+    measures: Mapping[str, Measure] | None = None,
+) -> Report:
+    """Create or update a unit's report for the month with these figures; every change is recorded."""
+    programme = programme_for(period)
+    if programme is None:
+        raise ReportError(f"Không có giai đoạn nào của Chương trình áp dụng cho tháng {period:%m/%Y}.")
+    report = _locked_report(unit, period, programme)
+    if not report.is_open_for_entry:
+        raise ReportError(locked_reason(report))
+    if expected_version is not None and report.version != expected_version:
+        who = report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else "người khác"
+        when = timezone.localtime(report.updated_at).strftime("%H:%M ngày %d/%m/%Y")
+        raise ReportError(
+            f"Báo cáo đã được {who} sửa lúc {when}, sau khi bạn mở trang. Số liệu của bạn chưa được lưu: "
+            "hãy tải lại trang để xem bản mới nhất rồi nhập lại."
+        )
+    if measures is None:
+        measures = {
+            e.measure.code: e.measure
+            for e in entry_measures(programme=programme, level=unit.level, province_code=unit.province_code)
+        }
+    values, errors = validate_values(measures, raw)
+    if errors:
+        raise InvalidValues(errors)
+    _write_values(report, measures, values, by=by, via=via)
+    report.version += 1
+    report.updated_by = by
+    report.save(update_fields=["version", "updated_by", "updated_at"])
+    return report
+
+
+def _locked_report(unit: AdministrativeUnit, period: dt.date, programme: Programme) -> Report:
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .filter(unit=unit, period=period)
+        .select_related("updated_by")
+        .first()
+    )
+    if report is not None:
+        return report
+    try:
+        with transaction.atomic():
+            return Report.objects.create(unit=unit, period=period, programme=programme)
+    except IntegrityError:
+        # Someone created it a moment ago: work on theirs.
+        return Report.objects.select_for_update(of=("self",)).select_related("updated_by").get(unit=unit, period=period)
+
+
+def locked_reason(report: Report) -> str:
+    if report.status == ReportStatus.APPROVED:
+        when = timezone.localtime(report.approved_at).strftime("%d/%m/%Y") if report.approved_at else ""
+        return (
+            f"Báo cáo {report.unit.name} tháng {report.period:%m/%Y} đã được duyệt ngày {when} nên đã khóa; "
+            "muốn sửa, đề nghị Văn phòng điều phối hủy duyệt."
+        )
+    return (
+        f"Báo cáo {report.unit.name} tháng {report.period:%m/%Y} đã gửi và đang chờ duyệt nên không sửa được; "
+        "muốn sửa, đề nghị Văn phòng điều phối trả lại."
+    )
+
+
+def _write_values(report: Report, measures: Mapping[str, Measure], values: Mapping[str, Any], *, by, via: str) -> None:
+    existing = {v.measure_id: v for v in report.values.all()}
+    to_create, to_update, to_delete, changes = [], [], [], []
+    for code, value in values.items():
+        measure = measures[code]
+        row = existing.get(measure.pk)
+        old = row.value if row else None
+        if _same(old, value):
+            continue
+        changes.append(
+            ValueChange(
+                report=report,
+                measure=measure,
+                old_value=_display(old),
+                new_value=_display(value),
+                changed_by=by,
+                via=via,
+            )
+        )
+        if value is None:
+            to_delete.append(row.pk)
+            continue
+        row = row or Value(report=report, measure=measure)
+        row.number, row.flag, row.level = None, None, ""
+        if isinstance(value, bool):
+            row.flag = value
+        elif isinstance(value, str):
+            row.level = value
+        else:
+            row.number = value
+        (to_update if row.pk else to_create).append(row)
+    Value.objects.filter(pk__in=to_delete).delete()
+    Value.objects.bulk_create(to_create)
+    Value.objects.bulk_update(to_update, ["number", "flag", "level"])
+    ValueChange.objects.bulk_create(changes)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, bool) or isinstance(new, bool):
+        return old is new
+    return old == new
+
+
+# ---------------------------------------------------------------- workflow
+
+
+def _lock(report: Report) -> Report:
+    return Report.objects.select_for_update(of=("self",)).select_related("unit").get(pk=report.pk)
+
+
+def _event(report: Report, action: str, by, reason: str = "", criterion_number: int | None = None) -> None:
+    ReportEvent.objects.create(report=report, action=action, by=by, reason=reason, criterion_number=criterion_number)
+
+
+def _notify(units: list[AdministrativeUnit], period: dt.date) -> None:
+    transaction.on_commit(lambda: approval_changed.send(sender=Report, units=units, period=period))
+
+
+@transaction.atomic
+def submit_report(*, report: Report, by) -> Report:
+    """Send a draft (or a returned report) to the coordination office; late if after the province's due day."""
+    report = _lock(report)
+    if not report.is_open_for_entry:
+        raise ReportError(locked_reason(report))
+    if not report.values.exists():
+        raise ReportError(f"Báo cáo {report.unit.name} tháng {report.period:%m/%Y} chưa có số liệu nào để gửi.")
+    now = timezone.now()
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = now
+    report.is_late = timezone.localdate(now) > due_date(report.period, province_due_day(report.unit))
+    report.version += 1
+    report.updated_by = by
+    report.save()
+    _event(report, ReportAction.SUBMITTED, by)
+    return report
+
+
+@transaction.atomic
+def return_report(*, report: Report, by, reason: str) -> Report:
+    """Send a submitted report back to the district with the reason it must be corrected."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportError("Phải ghi lý do trả lại để cán bộ huyện biết cần sửa gì.")
+    report = _lock(report)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ReportError(
+            f"Chỉ trả lại được báo cáo đã gửi; báo cáo này đang ở trạng thái '{report.get_status_display()}'."
+        )
+    report.status = ReportStatus.RETURNED
+    report.return_reason = reason
+    report.version += 1
+    report.updated_by = by
+    report.save()
+    _event(report, ReportAction.RETURNED, by, reason)
+    return report
+
+
+@transaction.atomic
+def approve_report(*, report: Report, by) -> Report:
+    """Approve a submitted report: its figures become the unit's official ones and the report locks."""
+    report = _lock(report)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ReportError(
+            f"Chỉ duyệt được báo cáo đã gửi; báo cáo này đang ở trạng thái '{report.get_status_display()}'."
+        )
+    _approve(report, by)
+    _notify([report.unit], report.period)
+    return report
+
+
+def _approve(report: Report, by) -> None:
+    report.status = ReportStatus.APPROVED
+    report.approved_at = timezone.now()
+    report.return_reason = ""
+    report.version += 1
+    report.updated_by = by
+    report.save()
+    _event(report, ReportAction.APPROVED, by)
+
+
+@transaction.atomic
+def unapprove_report(*, report: Report, by, reason: str) -> Report:
+    """Reopen an approved report for correction (it goes back to the district as returned), with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportError("Phải ghi lý do hủy duyệt.")
+    report = _lock(report)
+    if report.status != ReportStatus.APPROVED:
+        raise ReportError("Chỉ hủy duyệt được báo cáo đã duyệt.")
+    report.status = ReportStatus.RETURNED
+    report.return_reason = reason
+    report.approved_at = None
+    report.version += 1
+    report.updated_by = by
+    report.save()
+    _event(report, ReportAction.UNAPPROVED, by, reason)
+    _notify([report.unit], report.period)
+    return report
+
+
+@transaction.atomic
+def approve_all(*, district: AdministrativeUnit, period: dt.date, by) -> int:
+    """Approve every submitted report of a district's units for the month, in one transaction."""
+    reports = list(
+        Report.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(unit__path__startswith=district.path, period=period, status=ReportStatus.SUBMITTED)
+    )
+    for report in reports:
+        _approve(report, by)
+    if reports:
+        _notify([r.unit for r in reports], period)
+    return len(reports)
+
+
+@transaction.atomic
+def submit_all(*, district: AdministrativeUnit, period: dt.date, by) -> tuple[int, list[str]]:
+    """Submit every draft or returned report of a district's units for the month; say which had nothing to send."""
+    reports = list(
+        Report.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(
+            unit__path__startswith=district.path,
+            period=period,
+            status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED],
+        )
+        .order_by("unit__path")
+    )
+    with_values = set(
+        Value.objects.filter(report__in=reports).values_list("report_id", flat=True).distinct().order_by()
+    )
+    submitted, empty = 0, []
+    due = due_date(period, province_due_day(district))
+    now = timezone.now()
+    for report in reports:
+        if report.pk not in with_values:
+            empty.append(report.unit.name)
+            continue
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = now
+        report.is_late = timezone.localdate(now) > due
+        report.version += 1
+        report.updated_by = by
+        report.save()
+        _event(report, ReportAction.SUBMITTED, by)
+        submitted += 1
+    return submitted, empty
+
+
+@transaction.atomic
+def comment_on_criterion(*, report: Report, by, criterion_number: int, text: str) -> ReportEvent:
+    """A department's remark on a criterion it answers for; the office and the district see it on the report."""
+    text = (text or "").strip()
+    if not text:
+        raise ReportError("Nội dung góp ý không được để trống.")
+    event = ReportEvent(
+        report=report, action=ReportAction.COMMENTED, by=by, reason=text, criterion_number=criterion_number
+    )
+    event.save()
+    return event
+
+
+def departments_of(user) -> set[str]:
+    """The department names a user answers for, as written on criteria."""
+    return set(
+        Membership.objects.filter(user=user, role=Role.DEPARTMENT)
+        .exclude(department="")
+        .values_list("department", flat=True)
+    )

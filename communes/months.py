@@ -1,16 +1,19 @@
-"""Months: parsing `YYYY-MM` and month arithmetic, for URLs, forms, filtersets and serializers alike."""
+"""Months: `YYYY-MM` parsing, the `<month:month>` path converter and month arithmetic, used by URLs, forms,
+filtersets and serializers alike. A month is the date of its first day."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
 def parse_month(text: str) -> dt.date:
-    """'2024-05' -> 2024-05-01; ValueError for anything else."""
+    """'2024-05' -> 2024-05-01; ValueError (with a Vietnamese message) for anything else."""
     try:
         year, month = text.split("-")
         if len(year) != 4 or len(month) != 2:
@@ -20,3 +23,53 @@ def parse_month(text: str) -> dt.date:
         raise ValueError(
             _("Tháng '%(text)s' không hợp lệ: phải có dạng YYYY-MM, ví dụ 2024-05.") % {"text": text}
         ) from None
+
+
+def month_or_404(text: str) -> dt.date:
+    """A month given in a query string (e.g. ?month=2024-05): a bad one is a 404, like a bad month in the path."""
+    try:
+        return parse_month(text)
+    except ValueError:
+        raise Http404(_("Tháng không hợp lệ.")) from None
+
+
+def month_code(period: dt.date) -> str:
+    """2024-05-01 -> '2024-05', the form a month takes in URLs and query strings."""
+    return f"{period:%Y-%m}"
+
+
+def shift_month(period: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` after (or before, when negative) the month of `period`."""
+    index = period.year * 12 + period.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(period: dt.date) -> dt.date:
+    """The last day of the month of `period`."""
+    return shift_month(period, 1) - dt.timedelta(days=1)
+
+
+def this_month() -> dt.date:
+    """The first day of the current month, in the portal's time zone."""
+    return timezone.localdate().replace(day=1)
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every month from `first` to `last`, both included (empty when `last` is earlier)."""
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = shift_month(month, 1)
+    return months
+
+
+class MonthConverter:
+    """`<month:month>` in a URL: YYYY-MM, given to the view as the month's first day; anything else is a 404."""
+
+    regex = r"[0-9]{4}-[0-9]{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        return parse_month(value)  # a ValueError makes the pattern not match, so the page is a 404
+
+    def to_url(self, value: dt.date | str) -> str:
+        return month_code(value) if isinstance(value, dt.date) else str(value)

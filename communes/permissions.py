@@ -6,23 +6,13 @@ on a unit they can see answers 403.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level, Role, user_unit_paths
-from communes.months import parse_month
 
 REPORTING_LEVELS = [Level.COMMUNE, Level.VILLAGE, Level.DISTRICT]
-
-
-def month_or_404(month: str) -> dt.date:
-    try:
-        return parse_month(month)
-    except ValueError:
-        raise Http404(_("Tháng không hợp lệ.")) from None
 
 
 def unit_or_404(request, code: str, levels: list[str] | None = None) -> AdministrativeUnit:

@@ -2,10 +2,10 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from communes.models import AdministrativeUnit, Level, Membership, Role, user_unit_paths
+from communes.months import month_code, this_month
 
 SEARCH_PAGE_SIZE = 50
 
@@ -42,7 +42,7 @@ def _monthly_links(request, unit: AdministrativeUnit) -> dict:
     of one's own is not (the report pages answer 404). No query: visible_to already read the memberships."""
     user = request.user
     in_scope = user.is_superuser or any(unit.path.startswith(path) for path in user_unit_paths(user))
-    return {"this_month": f"{timezone.localdate():%Y-%m}", "reports_in_scope": in_scope}
+    return {"this_month": month_code(this_month()), "reports_in_scope": in_scope}
 
 
 def unit_url_name(level: str) -> str:

@@ -1,5 +1,7 @@
 """A district's monthly figures through Excel: download the prefilled template, upload it back filled in."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -7,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communes.models import Level
-from communes.permissions import can_edit, month_or_404, require, unit_or_404
+from communes.permissions import can_edit, require, unit_or_404
 from monthly.excel import MAX_UPLOAD_BYTES, UploadError, apply_upload, export_template, too_large_message
 from monthly.services import ReportError
 
@@ -19,9 +21,9 @@ def _district(request, code: str):
 
 
 @require_GET
-def template(request, code: str, month: str):
+def template(request, code: str, month: dt.date):
     """The district's template for the month, prefilled with the figures as they stand."""
-    period = month_or_404(month)
+    period = month
     district = _district(request, code)
     try:
         filename, content_type, content = export_template(district=district, period=period)
@@ -33,9 +35,9 @@ def template(request, code: str, month: str):
 
 
 @require_POST
-def upload(request, code: str, month: str):
+def upload(request, code: str, month: dt.date):
     """Save a filled template: every commune of the file in one transaction, or nothing with every error listed."""
-    period = month_or_404(month)
+    period = month
     district = _district(request, code)
     uploaded = request.FILES.get("file")
     try:

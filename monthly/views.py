@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes.models import AdministrativeUnit, Level, Membership, Role, user_unit_paths
+from communes.months import month_code, shift_month, this_month
 from communes.permissions import (
     REPORTING_LEVELS,
     can_comment,
     can_edit,
     can_review,
-    month_or_404,
     require,
     unit_or_404,
 )
@@ -49,25 +49,12 @@ BOOLEAN_TEXT = {True: "true", False: "false"}
 # ---------------------------------------------------------------- small helpers
 
 
-def _month_code(period: dt.date) -> str:
-    return f"{period:%Y-%m}"
-
-
-def _shift(period: dt.date, months: int) -> dt.date:
-    index = period.year * 12 + period.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def _this_month() -> str:
-    return _month_code(timezone.localdate())
-
-
 def _months_nav(period: dt.date) -> dict[str, str]:
-    return {"previous": _month_code(_shift(period, -1)), "next": _month_code(_shift(period, 1))}
+    return {"previous": month_code(shift_month(period, -1)), "next": month_code(shift_month(period, 1))}
 
 
 def _report_url(unit: AdministrativeUnit, period: dt.date) -> str:
-    return reverse("monthly:report", args=[unit.code, _month_code(period)])
+    return reverse("monthly:report", args=[unit.code, month_code(period)])
 
 
 def _province_of(unit: AdministrativeUnit, ancestors: list[AdministrativeUnit]) -> AdministrativeUnit:
@@ -132,7 +119,7 @@ def _safe_next(request, fallback: str) -> str:
 @require_GET
 def monthly_home(request):
     """The most useful monthly page for the person: the office reviews, a district enters, others watch."""
-    month = _this_month()
+    month = this_month()
     if request.user.is_superuser or user_unit_paths(request.user, {Role.OFFICE}):
         return redirect("monthly:review", month=month)
     if user_unit_paths(request.user, {Role.DISTRICT}):
@@ -337,7 +324,7 @@ def _render_report(
         "unit": unit,
         "report": report,
         "period": period,
-        "month": _month_code(period),
+        "month": month_code(period),
         "months": _months_nav(period),
         "district": _district_of(unit, page.ancestors),
         "editable": editable,
@@ -355,20 +342,20 @@ def _render_report(
     return render(request, "monthly/report.html", context, status=status)
 
 
-def _report_target(request, code: str, month: str):
+def _report_target(request, code: str, month: dt.date):
     """The unit, month and programme an action names: 404 out of scope or for a bad month."""
     unit = unit_or_404(request, code, REPORTING_LEVELS)
-    period = month_or_404(month)
+    period = month
     return unit, period, services.programme_for(period)
 
 
 def _no_programme(request, unit: AdministrativeUnit, period: dt.date, status: int = 200) -> HttpResponse:
-    context = {"unit": unit, "period": period, "month": _month_code(period), "months": _months_nav(period)}
+    context = {"unit": unit, "period": period, "month": month_code(period), "months": _months_nav(period)}
     return render(request, "monthly/no_programme.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
-def report_page(request, code: str, month: str):
+def report_page(request, code: str, month: dt.date):
     """GET: the report (an entry form for the district while it is open). POST: save the draft."""
     unit, period, programme = _report_target(request, code, month)
     if request.method == "POST":
@@ -413,7 +400,7 @@ def _names(unit: AdministrativeUnit, period: dt.date) -> dict[str, str]:
     return {"unit": unit.name, "month": f"{period:%m/%Y}"}
 
 
-def _action(request, code: str, month: str, *, allowed, denied: str):
+def _action(request, code: str, month: dt.date, *, allowed, denied: str):
     """Shared start of the POST-only actions: the unit in scope, the role allowed, the report loaded."""
     unit, period, programme = _report_target(request, code, month)
     require(allowed(request.user, unit), denied)
@@ -429,7 +416,7 @@ def _action(request, code: str, month: str, *, allowed, denied: str):
 
 
 @require_POST
-def report_submit(request, code: str, month: str):
+def report_submit(request, code: str, month: dt.date):
     """Send the saved figures to the office (nothing typed but unsaved is sent)."""
     unit, period, programme, report, refused = _action(
         request, code, month, allowed=can_edit, denied=_("Chỉ cán bộ huyện phụ trách mới được gửi báo cáo này.")
@@ -450,7 +437,7 @@ def report_submit(request, code: str, month: str):
 
 
 @require_POST
-def report_approve(request, code: str, month: str):
+def report_approve(request, code: str, month: dt.date):
     unit, period, programme, report, refused = _action(
         request, code, month, allowed=can_review, denied=_("Chỉ Văn phòng điều phối mới được duyệt báo cáo.")
     )
@@ -464,7 +451,7 @@ def report_approve(request, code: str, month: str):
     return redirect(_report_url(unit, period))
 
 
-def _with_reason(request, code: str, month: str, *, service, form: str, empty: str, done: str):
+def _with_reason(request, code: str, month: dt.date, *, service, form: str, empty: str, done: str):
     """Return and un-approve: the office only, and never without a reason."""
     unit, period, programme, report, refused = _action(
         request, code, month, allowed=can_review, denied=_("Chỉ Văn phòng điều phối mới được làm việc này.")
@@ -483,7 +470,7 @@ def _with_reason(request, code: str, month: str, *, service, form: str, empty: s
 
 
 @require_POST
-def report_return(request, code: str, month: str):
+def report_return(request, code: str, month: dt.date):
     return _with_reason(
         request,
         code,
@@ -496,7 +483,7 @@ def report_return(request, code: str, month: str):
 
 
 @require_POST
-def report_unapprove(request, code: str, month: str):
+def report_unapprove(request, code: str, month: dt.date):
     return _with_reason(
         request,
         code,
@@ -509,7 +496,7 @@ def report_unapprove(request, code: str, month: str):
 
 
 @require_POST
-def report_comment(request, code: str, month: str):
+def report_comment(request, code: str, month: dt.date):
     """A department's remark on one of the criteria it answers for."""
     unit, period, programme, report, refused = _action(
         request, code, month, allowed=can_comment, denied=_("Chỉ sở, ngành phụ trách tiêu chí mới được góp ý.")
@@ -567,10 +554,10 @@ def _district_reports(district: AdministrativeUnit, period: dt.date) -> list[Rep
 
 
 @require_GET
-def district_month(request, code: str, month: str):
+def district_month(request, code: str, month: dt.date):
     """A district's communes for one month: who has entered, sent, been returned or approved."""
     district = unit_or_404(request, code, [Level.DISTRICT])
-    period = month_or_404(month)
+    period = month
     ancestors = district.ancestors()
     province = _province_of(district, ancestors)
     due = services.due_date(period, province.report_due_day)
@@ -603,7 +590,7 @@ def district_month(request, code: str, month: str):
             "district": district,
             "ancestors": ancestors,
             "period": period,
-            "month": _month_code(period),
+            "month": month_code(period),
             "months": _months_nav(period),
             "programme": programme,
             "rows": list(rows.values()),
@@ -619,16 +606,16 @@ def district_month(request, code: str, month: str):
 
 
 @require_POST
-def district_submit_all(request, code: str, month: str):
+def district_submit_all(request, code: str, month: dt.date):
     """Send every draft or returned report of the district; say which units had nothing to send."""
     district = unit_or_404(request, code, [Level.DISTRICT])
-    period = month_or_404(month)
+    period = month
     require(can_edit(request.user, district), _("Chỉ cán bộ huyện phụ trách mới được gửi báo cáo của huyện."))
     try:
         sent, empty = services.submit_all(district=district, period=period, by=request.user)
     except services.ReportError as exc:
         messages.error(request, exc.message)
-        return redirect("monthly:district", code=district.code, month=_month_code(period))
+        return redirect("monthly:district", code=district.code, month=month_code(period))
     without_report = list(
         AdministrativeUnit.objects.filter(parent=district, level=Level.COMMUNE)
         .exclude(reports__period=period)
@@ -645,14 +632,14 @@ def district_submit_all(request, code: str, month: str):
         messages.warning(request, _("Chưa có số liệu nên chưa gửi: %(names)s.") % {"names": ", ".join(empty)})
     if without_report:
         messages.warning(request, _("Chưa có báo cáo tháng này: %(names)s.") % {"names": ", ".join(without_report)})
-    return redirect("monthly:district", code=district.code, month=_month_code(period))
+    return redirect("monthly:district", code=district.code, month=month_code(period))
 
 
 @require_POST
-def district_approve_all(request, code: str, month: str):
+def district_approve_all(request, code: str, month: dt.date):
     """Approve every submitted report of the district at once (the office)."""
     district = unit_or_404(request, code, [Level.DISTRICT])
-    period = month_or_404(month)
+    period = month
     require(can_review(request.user, district), _("Chỉ Văn phòng điều phối mới được duyệt báo cáo."))
     approved = services.approve_all(district=district, period=period, by=request.user)
     if approved:
@@ -663,7 +650,7 @@ def district_approve_all(request, code: str, month: str):
         )
     else:
         messages.info(request, _("%(district)s không có báo cáo nào chờ duyệt.") % {"district": district.name})
-    fallback = reverse("monthly:district", args=[district.code, _month_code(period)])
+    fallback = reverse("monthly:district", args=[district.code, month_code(period)])
     return redirect(_safe_next(request, fallback))
 
 
@@ -684,9 +671,9 @@ class DistrictReview:
 
 
 @require_GET
-def review(request, month: str):
+def review(request, month: dt.date):
     """The office's desk: the month's submitted reports by district, with every status counted."""
-    period = month_or_404(month)
+    period = month
     reviewable = AdministrativeUnit.objects.reviewable_by(request.user)
     if not request.user.is_superuser and not user_unit_paths(request.user, {Role.OFFICE}):
         raise PermissionDenied(_("Chỉ Văn phòng điều phối mới duyệt báo cáo tháng."))
@@ -737,7 +724,7 @@ def review(request, month: str):
         "monthly/review.html",
         {
             "period": period,
-            "month": _month_code(period),
+            "month": month_code(period),
             "months": _months_nav(period),
             "sections": sections,
             "waiting_total": sum(len(s.waiting) for s in sections),
@@ -751,10 +738,10 @@ def review(request, month: str):
 
 
 @require_GET
-def overdue(request, month: str):
+def overdue(request, month: dt.date):
     """Communes in the user's scope that have not sent the month's figures (overdue after the due day), and the
     month's late sendings."""
-    period = month_or_404(month)
+    period = month
     if not request.user.is_superuser and not user_unit_paths(request.user):
         raise Http404(_("Không có đơn vị nào trong phạm vi của bạn."))
     scope = AdministrativeUnit.objects.in_scope_of(request.user).filter(level=Level.COMMUNE)
@@ -785,7 +772,7 @@ def overdue(request, month: str):
         "monthly/overdue.html",
         {
             "period": period,
-            "month": _month_code(period),
+            "month": month_code(period),
             "months": _months_nav(period),
             "pending": pending,
             "overdue_count": sum(1 for r in pending if r.overdue_days),

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Kind, Level, user_unit_paths
+from communes.months import month_code, month_end, shift_month, this_month
 from criteria.definitions import build_programme
 from criteria.evaluation import CriterionResult, IndicatorResult, Outcome, ProgrammeResult, evaluate_programme
 from criteria.models import Measure
@@ -51,23 +52,10 @@ LOWEST_SET = "commune-standard"
 # ---------------------------------------------------------------- months
 
 
-def month_code(period: dt.date) -> str:
-    return f"{period:%Y-%m}"
-
-
-def shift_month(period: dt.date, months: int) -> dt.date:
-    index = period.year * 12 + period.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(period: dt.date) -> dt.date:
-    return shift_month(period, 1) - dt.timedelta(days=1)
-
-
 def default_period(scope: AdministrativeUnit) -> dt.date:
     """The latest month with statuses anywhere in the scope, else this month (one query)."""
     latest = Status.objects.filter(unit__path__startswith=scope.path).aggregate(latest=Max("period"))["latest"]
-    return latest or timezone.localdate().replace(day=1)
+    return latest or this_month()
 
 
 def _months(period: dt.date) -> dict:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from communes.models import Level
-from communes.permissions import month_or_404, unit_or_404
+from communes.permissions import unit_or_404
 from reports.exports import statuses_workbook, values_workbook
 
 EXPORT_LEVELS = [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
@@ -19,16 +21,16 @@ def _attachment(filename: str, content_type: str, content: bytes) -> HttpRespons
 
 
 @require_GET
-def statuses_excel(request, code: str, month: str):
+def statuses_excel(request, code: str, month: dt.date):
     """The month's status of every district and rural commune of a province, district or commune, as .xlsx."""
-    period = month_or_404(month)
+    period = month
     scope = unit_or_404(request, code, EXPORT_LEVELS)
     return _attachment(*statuses_workbook(scope=scope, period=period, user=request.user))
 
 
 @require_GET
-def values_excel(request, code: str, month: str):
+def values_excel(request, code: str, month: dt.date):
     """The figures of the month's commune reports in a province, district or commune, as .xlsx."""
-    period = month_or_404(month)
+    period = month
     scope = unit_or_404(request, code, EXPORT_LEVELS)
     return _attachment(*values_workbook(scope=scope, period=period, user=request.user))

@@ -25,12 +25,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from communes.models import AdministrativeUnit, Kind, Level
+from communes.months import month_end
 from criteria.models import CriteriaSet, Measure, Programme, SetStatus, Threshold, Tier
 from criteria.models import Level as CriteriaLevel
 from monthly.models import Report, ReportStatus, Value
 from monthly.services import entry_measures, programme_for
 from records.models import Recognition
-from reports.dashboard import highest_by_unit, month_end, recognitions_on
+from reports.dashboard import highest_by_unit, recognitions_on
 from reports.models import Status
 from reports.services import watch_list
 from reports.templatetags.dashboard_format import tier_label

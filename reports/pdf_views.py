@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -13,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communes.models import Level
-from communes.permissions import can_edit, can_review, month_or_404, require, unit_or_404
+from communes.months import month_code
+from communes.permissions import can_edit, can_review, require, unit_or_404
 from criteria.models import Threshold
 from reports import documents
 from reports.forms import DocumentSettingsForm
@@ -68,7 +71,8 @@ def can_set(user, kind: str, unit) -> bool:
     return kind in (DocumentKind.DISTRICT, DocumentKind.COMMUNE) and can_edit(user, unit)
 
 
-def _urls(kind: str, unit, month: str) -> dict:
+def _urls(kind: str, unit, period: dt.date) -> dict:
+    month = month_code(period)
     back = {
         DocumentKind.PROVINCE: reverse("reports:province-dashboard", args=[unit.code]),
         DocumentKind.DIRECTIVE: reverse("reports:province-dashboard", args=[unit.code]),
@@ -85,10 +89,10 @@ def _urls(kind: str, unit, month: str) -> dict:
 
 
 @require_GET
-def document(request, kind: str, code: str, month: str):
+def document(request, kind: str, code: str, month: dt.date):
     """The document as a PDF (shown in the browser, saved under a telling name), or ?preview=1 for its HTML."""
     unit = unit_or_404(request, code, LEVELS[kind])
-    period = month_or_404(month)
+    period = month
     # An official document is Vietnamese whatever language the portal is read in.
     with translation.override(DOCUMENT_LANGUAGE):
         context = build_context(kind, unit, period, request.user)
@@ -103,10 +107,10 @@ def document(request, kind: str, code: str, month: str):
 
 
 @require_http_methods(["GET", "POST"])
-def document_form(request, kind: str, code: str, month: str):
+def document_form(request, kind: str, code: str, month: dt.date):
     """Before printing: number, date, signer, title, recipients; remembered for the unit."""
     unit = unit_or_404(request, code, LEVELS[kind])
-    period = month_or_404(month)
+    period = month
     editable = can_set(request.user, kind, unit)
     saved, initial = documents.settings_for(kind, unit, period)
     directive = kind == DocumentKind.DIRECTIVE

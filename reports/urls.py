@@ -12,16 +12,16 @@ urlpatterns = [
     path("dashboard/<str:code>/", views.province_dashboard, name="province-dashboard"),
     path("scorecard/<str:code>/", views.scorecard, name="scorecard"),
     # Excel exports of a scope (province, district or commune) for a month.
-    path("excel/statuses/<str:code>/<str:month>/", export_views.statuses_excel, name="excel-statuses"),
-    path("excel/values/<str:code>/<str:month>/", export_views.values_excel, name="excel-values"),
+    path("excel/statuses/<str:code>/<month:month>/", export_views.statuses_excel, name="excel-statuses"),
+    path("excel/values/<str:code>/<month:month>/", export_views.values_excel, name="excel-values"),
     # Printed documents (Nghị định 30/2020 layout): the PDF, ?preview=1 for its HTML, /form/ to set number, signer…
     *[
         route
         for kind in ("province", "district", "commune", "directive")
         for route in (
-            path(f"pdf/{kind}/<str:code>/<str:month>/", pdf_views.document, {"kind": kind}, name=f"pdf-{kind}"),
+            path(f"pdf/{kind}/<str:code>/<month:month>/", pdf_views.document, {"kind": kind}, name=f"pdf-{kind}"),
             path(
-                f"pdf/{kind}/<str:code>/<str:month>/form/",
+                f"pdf/{kind}/<str:code>/<month:month>/form/",
                 pdf_views.document_form,
                 {"kind": kind},
                 name=f"pdf-{kind}-form",

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from communes.models import AdministrativeUnit, Membership
 from communes.models import Level as UnitLevel
-from communes.permissions import month_or_404, unit_or_404
+from communes.months import month_or_404
+from communes.permissions import unit_or_404
 from criteria.choices import Region
 from criteria.models import CriteriaSet, Level, Programme, SetStatus, Tier
 from criteria.services import UnknownCriteria, evaluate_values

@@ -147,8 +147,8 @@ def test_department_may_comment_only_on_its_own_criteria(tree, district_user, de
 
 def test_unknown_unit_bad_month_and_other_scope_are_404(district_client):
     assert district_client.get(_url("monthly-report", code="99999")).status_code == 404
-    assert district_client.get(_url("monthly-report", month="2024-5")).status_code == 404
-    assert district_client.get(_url("monthly-report", month="2024-13")).status_code == 404
+    assert district_client.get(f"/monthly/{PEK}/2024-5/").status_code == 404
+    assert district_client.get(f"/monthly/{PEK}/2024-13/").status_code == 404
     assert district_client.get(_url("monthly-report", code="23380")).status_code == 404  # Ngọc Hồi
     assert district_client.get(_url("monthly-district", code="611")).status_code == 404
 

@@ -34,13 +34,16 @@ class TokenAuthentication(BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Khóa truy cập không hợp lệ.")) from None
-        token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(key)).first()
         now = timezone.now()
+        tokens = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(key))
+        token = tokens.usable(now).first()
         if token is None:
-            raise exceptions.AuthenticationFailed(_("Khóa truy cập không hợp lệ."))
-        if token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed(_("Khóa truy cập đã bị thu hồi."))
-        if token.expires_at is not None and token.expires_at <= now:
+            # Only for the message: the token's own rule (usable) has already refused it.
+            known = tokens.values("revoked_at").first()
+            if known is None:
+                raise exceptions.AuthenticationFailed(_("Khóa truy cập không hợp lệ."))
+            if known["revoked_at"] is not None:
+                raise exceptions.AuthenticationFailed(_("Khóa truy cập đã bị thu hồi."))
             raise exceptions.AuthenticationFailed(_("Khóa truy cập đã hết hạn."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Tài khoản của khóa truy cập đã bị khóa."))

@@ -278,6 +278,16 @@ class AdministrativeUnit(models.Model):
         )
 
 
+class UnitScopedQuerySet(models.QuerySet):
+    """Rows that belong to a unit (reports, statuses, recognitions…): `visible_to(user)` is the one scope rule."""
+
+    def visible_to(self, user):
+        """Rows of the units in the subtrees of the user's memberships (every row for an administrator)."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        return self.filter(unit__in=AdministrativeUnit.objects.in_scope_of(user))
+
+
 def ancestor_paths(path: str) -> list[str]:
     """'62/610/23353/' -> ['62/', '62/610/']."""
     parts = path.strip("/").split("/")

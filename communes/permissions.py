@@ -1,7 +1,10 @@
-"""The one place monthly-report pages decide who may see and do what.
+"""Every "may see / may do" decision of the portal, in one module, used by every view and endpoint.
 
-A unit outside the user's scope answers 404, like a missing one; an action the user's role may not take
-on a unit they can see answers 403.
+Seeing: a user sees the subtrees of their memberships (an administrator everything); a unit outside them answers
+404, like a missing one (`unit_or_404`, and the `visible_to(user)` querysets of each listed model, which all go
+through `AdministrativeUnitQuerySet.in_scope_of`). Doing: an action the user's role may not take on a unit they
+can see answers 403 (`require`). Roles are per unit: the coordination office reviews and keeps records, district
+officials enter and submit figures, departments comment on the criteria they answer for, viewers read.
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Level, Role, user_unit_paths
+from communes.models import AdministrativeUnit, Level, Membership, Role, user_unit_paths
 
 REPORTING_LEVELS = [Level.COMMUNE, Level.VILLAGE, Level.DISTRICT]
+
+
+# ---------------------------------------------------------------- seeing
 
 
 def unit_or_404(request, code: str, levels: list[str] | None = None) -> AdministrativeUnit:
@@ -26,24 +32,71 @@ def unit_or_404(request, code: str, levels: list[str] | None = None) -> Administ
     return unit
 
 
+def in_scope(user, unit: AdministrativeUnit) -> bool:
+    """Whether a unit lies in the user's subtrees (not merely above them, as the ancestors shown for navigation)."""
+    return _under(user, unit, None)
+
+
+def has_scope(user) -> bool:
+    """Whether the user works for any unit at all (an administrator always does)."""
+    return user.is_superuser or bool(user_unit_paths(user))
+
+
+# ---------------------------------------------------------------- doing
+
+
 def can_edit(user, unit: AdministrativeUnit) -> bool:
+    """Enter and submit a unit's monthly figures: a district official of the unit's district."""
     return _under(user, unit, {Role.DISTRICT})
 
 
 def can_review(user, unit: AdministrativeUnit) -> bool:
+    """Approve, return and un-approve a unit's reports: the coordination office of its province."""
     return _under(user, unit, {Role.OFFICE})
 
 
 def can_comment(user, unit: AdministrativeUnit) -> bool:
+    """Comment on a unit's report, on the criteria their department answers for: a department of the province."""
     return _under(user, unit, {Role.DEPARTMENT})
 
 
+def is_office(user) -> bool:
+    """Works for some coordination office (or is an administrator): may open the review desk and keep records."""
+    return user.is_superuser or bool(user_unit_paths(user, {Role.OFFICE}))
+
+
+def is_district_official(user) -> bool:
+    return bool(user_unit_paths(user, {Role.DISTRICT}))
+
+
+def can_manage_records(user) -> bool:
+    """Record recognitions, targets and commune plans: the coordination office (for its own units, which the
+    records' forms offer through `AdministrativeUnitQuerySet.reviewable_by`)."""
+    return is_office(user)
+
+
+def can_set_document(user, unit: AdministrativeUnit, *, unit_document: bool) -> bool:
+    """Set a printed document's number, signer and recipients: the office for every document of its province; a
+    district's officials also for a district's or a commune's own document (`unit_document`)."""
+    return can_review(user, unit) or (unit_document and can_edit(user, unit))
+
+
+def departments_of(user) -> set[str]:
+    """The department names a user answers for, as written on criteria (one query)."""
+    return set(
+        Membership.objects.filter(user=user, role=Role.DEPARTMENT)
+        .exclude(department="")
+        .values_list("department", flat=True)
+    )
+
+
 def require(allowed: bool, message: str) -> None:
+    """403 with the message when the user may see the unit but not do this."""
     if not allowed:
         raise PermissionDenied(message)
 
 
-def _under(user, unit: AdministrativeUnit, roles: set[str]) -> bool:
+def _under(user, unit: AdministrativeUnit, roles: set[str] | None) -> bool:
     if user.is_superuser:
         return True
     return any(unit.path.startswith(path) for path in user_unit_paths(user, roles))

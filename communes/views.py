@@ -4,8 +4,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from communes.models import AdministrativeUnit, Level, Membership, Role, user_unit_paths
+from communes.models import AdministrativeUnit, Level, Membership, Role
 from communes.months import month_code, this_month
+from communes.permissions import in_scope
 
 SEARCH_PAGE_SIZE = 50
 
@@ -41,8 +42,7 @@ def _monthly_links(request, unit: AdministrativeUnit) -> dict:
     """This month, and whether the unit's monthly reports are open to the user: a unit seen only as the ancestor
     of one's own is not (the report pages answer 404). No query: visible_to already read the memberships."""
     user = request.user
-    in_scope = user.is_superuser or any(unit.path.startswith(path) for path in user_unit_paths(user))
-    return {"this_month": month_code(this_month()), "reports_in_scope": in_scope}
+    return {"this_month": month_code(this_month()), "reports_in_scope": in_scope(user, unit)}
 
 
 def unit_url_name(level: str) -> str:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, UnitScopedQuerySet
 
 
 class ReportStatus(models.TextChoices):
@@ -16,13 +16,7 @@ class ReportStatus(models.TextChoices):
     APPROVED = "approved", _("Đã duyệt")
 
 
-class ReportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ReportQuerySet:
-        """Reports of units in the subtrees of the user's memberships (every unit for an administrator)."""
-        if user.is_authenticated and user.is_superuser:
-            return self
-        return self.filter(unit__in=AdministrativeUnit.objects.in_scope_of(user))
-
+class ReportQuerySet(UnitScopedQuerySet):
     def for_month(self, period) -> ReportQuerySet:
         return self.filter(period=period)
 

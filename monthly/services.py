@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
-from communes.models import AdministrativeUnit, Level, Membership, Role
+from communes.models import AdministrativeUnit, Level
 from communes.months import parse_month  # noqa: F401 - re-exported for callers of services
 from criteria.definitions import measure_def
 from criteria.evaluation import InvalidValue, coerce_value
@@ -486,12 +486,3 @@ def comment_on_criterion(*, report: Report, by, criterion_number: int, text: str
     )
     event.save()
     return event
-
-
-def departments_of(user) -> set[str]:
-    """The department names a user answers for, as written on criteria."""
-    return set(
-        Membership.objects.filter(user=user, role=Role.DEPARTMENT)
-        .exclude(department="")
-        .values_list("department", flat=True)
-    )

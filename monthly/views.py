@@ -25,13 +25,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communes.models import AdministrativeUnit, Level, Membership, Role, user_unit_paths
+from communes.models import AdministrativeUnit, Level, Membership, Role
 from communes.months import month_code, shift_month, this_month
 from communes.permissions import (
     REPORTING_LEVELS,
     can_comment,
     can_edit,
     can_review,
+    departments_of,
+    has_scope,
+    is_district_official,
+    is_office,
     require,
     unit_or_404,
 )
@@ -120,9 +124,9 @@ def _safe_next(request, fallback: str) -> str:
 def monthly_home(request):
     """The most useful monthly page for the person: the office reviews, a district enters, others watch."""
     month = this_month()
-    if request.user.is_superuser or user_unit_paths(request.user, {Role.OFFICE}):
+    if is_office(request.user):
         return redirect("monthly:review", month=month)
-    if user_unit_paths(request.user, {Role.DISTRICT}):
+    if is_district_official(request.user):
         membership = (
             Membership.objects.filter(user=request.user, role=Role.DISTRICT, unit__level=Level.DISTRICT)
             .select_related("unit")
@@ -278,7 +282,7 @@ def _build_page(
 def _department_criteria(user, unit: AdministrativeUnit, programme) -> list[tuple[int, str]]:
     """The criteria (number, name) of this unit's sets that the user's department answers for (all of them for
     an administrator)."""
-    mine = services.departments_of(user)
+    mine = departments_of(user)
     if not mine and not user.is_superuser:
         return []
     sets = CriteriaSet.objects.filter(
@@ -675,7 +679,7 @@ def review(request, month: dt.date):
     """The office's desk: the month's submitted reports by district, with every status counted."""
     period = month
     reviewable = AdministrativeUnit.objects.reviewable_by(request.user)
-    if not request.user.is_superuser and not user_unit_paths(request.user, {Role.OFFICE}):
+    if not is_office(request.user):
         raise PermissionDenied(_("Chỉ Văn phòng điều phối mới duyệt báo cáo tháng."))
 
     # Provinces and districts in one query, with the communes of each district counted.
@@ -742,7 +746,7 @@ def overdue(request, month: dt.date):
     """Communes in the user's scope that have not sent the month's figures (overdue after the due day), and the
     month's late sendings."""
     period = month
-    if not request.user.is_superuser and not user_unit_paths(request.user):
+    if not has_scope(request.user):
         raise Http404(_("Không có đơn vị nào trong phạm vi của bạn."))
     scope = AdministrativeUnit.objects.in_scope_of(request.user).filter(level=Level.COMMUNE)
     today = timezone.localdate()

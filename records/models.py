@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit, Level, UnitScopedQuerySet
 
 
 class RecognisedTier(models.TextChoices):
@@ -14,7 +14,7 @@ class RecognisedTier(models.TextChoices):
     MODEL = "model", _("NTM kiểu mẫu")
 
 
-class RecognitionQuerySet(models.QuerySet):
+class RecognitionQuerySet(UnitScopedQuerySet):
     def in_force(self) -> RecognitionQuerySet:
         return self.filter(revoked_date__isnull=True)
 
@@ -81,6 +81,8 @@ class Target(models.Model):
     source = models.CharField(_("văn bản giao chỉ tiêu"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
 
+    objects = UnitScopedQuerySet.as_manager()
+
     class Meta:
         db_table = "communes_target"  # kept from before the move out of communes
         verbose_name = _("chỉ tiêu kế hoạch")
@@ -106,6 +108,8 @@ class CommunePlan(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         db_table = "communes_communeplan"  # kept from before the move out of communes

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communes.models import AdministrativeUnit, Level, Role, user_unit_paths
-from communes.permissions import can_review, require
+from communes.models import AdministrativeUnit, Level
+from communes.permissions import can_manage_records, can_review, require
 from records.filtersets import CommunePlanFilterSet, RecognitionFilterSet, TargetFilterSet
 from records.forms import CommunePlanForm, RecognitionForm, RecordForm, RevokeForm, TargetForm
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
@@ -71,19 +71,9 @@ PLANS = Records(
 
 
 def records_in_scope(model, user):
-    """The records of the units in the subtrees of the user's memberships (everything for an administrator),
-    with what the list shows joined in."""
-    queryset = model.objects.select_related("unit__parent")
-    if model is Recognition:
-        queryset = queryset.select_related("programme")
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(unit__in=AdministrativeUnit.objects.in_scope_of(user))
-
-
-def can_record(user) -> bool:
-    """Whether the user keeps records for some unit: the coordination office (or an administrator)."""
-    return user.is_superuser or bool(user_unit_paths(user, {Role.OFFICE}))
+    """The records the user may see (communes.permissions' scope), with what the list shows joined in."""
+    queryset = model.objects.visible_to(user).select_related("unit__parent")
+    return queryset.select_related("programme") if model is Recognition else queryset
 
 
 NOT_OFFICE = gettext_lazy("Chỉ Văn phòng điều phối NTM của đơn vị ghi quyết định công nhận, chỉ tiêu và kế hoạch.")
@@ -147,7 +137,7 @@ def _list(request, records: Records, template: str, extra=None):
             "filterset": filterset,
             "page": page,
             "rows": rows,
-            "can_add": can_record(user),
+            "can_add": can_manage_records(user),
             "page_query": query.urlencode(),
             "here": request.get_full_path(),
         },
@@ -182,7 +172,7 @@ def _form_page(request, records: Records, instance=None, *, revoke_form=None, st
     """The create or edit page: GET shows the form, POST saves it or shows it again with its errors."""
     user = request.user
     if instance is None:
-        require(can_record(user), NOT_OFFICE)
+        require(can_manage_records(user), NOT_OFFICE)
     else:
         require(can_review(user, instance.unit), NOT_OFFICE)
     back = _safe_next(request, _list_url(records))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communes.models import Level
 from communes.months import month_code
-from communes.permissions import can_edit, can_review, require, unit_or_404
+from communes.permissions import can_set_document, require, unit_or_404
 from criteria.models import Threshold
 from reports import documents
 from reports.forms import DocumentSettingsForm
@@ -64,11 +64,8 @@ def render_document(kind: str, unit, period, user) -> tuple[str, bytes]:
 
 
 def can_set(user, kind: str, unit) -> bool:
-    """The office sets the province's documents; a district's own officials may also set theirs and their
-    communes'. Others print what was set."""
-    if can_review(user, unit):
-        return True
-    return kind in (DocumentKind.DISTRICT, DocumentKind.COMMUNE) and can_edit(user, unit)
+    """Who may set a document's number, signer and recipients (communes.permissions); others print what was set."""
+    return can_set_document(user, unit, unit_document=kind in (DocumentKind.DISTRICT, DocumentKind.COMMUNE))
 
 
 def _urls(kind: str, unit, period: dt.date) -> dict:

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from api.models import ApiToken
 
@@ -40,4 +41,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Thu hồi các khóa đã chọn"))
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, _("Đã thu hồi %(count)d khóa.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Đã thu hồi %(count)d khóa.", "Đã thu hồi %(count)d khóa.", count) % {"count": count},
+            messages.SUCCESS,
+        )

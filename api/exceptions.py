@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -54,7 +55,11 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, exceptions.AuthenticationFailed | exceptions.PermissionDenied) and _custom(exc):
         body["detail"] = str(exc.detail)
     elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        body["detail"] = _("Quá nhiều yêu cầu: vui lòng thử lại sau %(seconds)d giây.") % {"seconds": exc.wait}
+        body["detail"] = ngettext(
+            "Quá nhiều yêu cầu: vui lòng thử lại sau %(seconds)d giây.",
+            "Quá nhiều yêu cầu: vui lòng thử lại sau %(seconds)d giây.",
+            int(exc.wait),
+        ) % {"seconds": exc.wait}
     elif isinstance(exc, exceptions.NotFound) and str(exc.detail) not in ("Not found.", _("Không tìm thấy.")):
         body["detail"] = str(exc.detail)
     response.data = body

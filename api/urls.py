@@ -1,25 +1,29 @@
-"""/api/v1/: every app's router in one, the evaluation endpoint, and the OpenAPI schema with its two viewers."""
+"""/api/v1/: the root listing, each app's `api/urls.py` (included by name, so that this app imports none of
+them), and the OpenAPI schema with its two viewers."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
-
-from communes.api.urls import router as communes_router
-from criteria.api.urls import router as criteria_router
-from monthly.api.urls import router as monthly_router
-from records.api.urls import router as records_router
-from reports.api.urls import router as reports_router
+from rest_framework.routers import APIRootView
 
 app_name = "api"
 
-# Order of the API root's listing: units, reports, recognitions, targets, programmes, criteria sets, statuses.
-router = DefaultRouter()
-for app_router in (communes_router, monthly_router, records_router, criteria_router, reports_router):
-    router.registry.extend(app_router.registry)
+# The apps whose api/ module serves under /api/v1/, in the order of the root listing.
+API_APPS = ["communes", "monthly", "records", "criteria", "reports"]
+
+# What the browsable root lists: each collection's URL name, as the apps' routers register them.
+ROOT_LISTING = {
+    "units": "unit-list",
+    "reports": "report-list",
+    "recognitions": "recognition-list",
+    "targets": "target-list",
+    "programmes": "programme-list",
+    "criteria-sets": "criteria-set-list",
+    "statuses": "status-list",
+}
 
 urlpatterns = [
-    path("", include("reports.api.urls")),
-    path("", include(router.urls)),
+    path("", APIRootView.as_view(api_root_dict=ROOT_LISTING), name="api-root"),
+    *[path("", include(f"{app}.api.urls")) for app in API_APPS],
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import filters
@@ -20,15 +21,15 @@ class StableOrderingFilter(filters.OrderingFilter):
 FILTER_BACKENDS = [DjangoFilterBackend, StableOrderingFilter]
 
 ERROR_DESCRIPTIONS = {
-    400: "Dữ liệu gửi lên (hoặc tham số lọc) không hợp lệ; `errors` nêu từng trường hoặc mã số liệu.",
-    401: "Chưa đăng nhập hoặc khóa truy cập không hợp lệ.",
-    403: "Vai trò của bạn (hoặc khóa chỉ đọc) không được làm việc này.",
-    404: "Không có, hoặc không thuộc phạm vi của bạn (kể cả trang vượt quá số trang).",
-    409: (
+    400: _("Dữ liệu gửi lên (hoặc tham số lọc) không hợp lệ; `errors` nêu từng trường hoặc mã số liệu."),
+    401: _("Chưa đăng nhập hoặc khóa truy cập không hợp lệ."),
+    403: _("Vai trò của bạn (hoặc khóa chỉ đọc) không được làm việc này."),
+    404: _("Không có, hoặc không thuộc phạm vi của bạn (kể cả trang vượt quá số trang)."),
+    409: _(
         "Báo cáo đã khóa (đã gửi, đã duyệt), đã có người sửa sau phiên bản bạn đọc, "
         "hoặc tháng không thuộc giai đoạn nào."
     ),
-    429: "Quá nhiều yêu cầu.",
+    429: _("Quá nhiều yêu cầu."),
 }
 
 

@@ -6,7 +6,7 @@ Self-contained: a throw-away SQLite file under /tmp (the checkout's db.sqlite3 a
 touched), migrated, with import_divisions (63 provinces, 696 districts, 10,051 communes) and the real criteria of
 fixtures/criteria/2021-2025/*.yaml. One month (05/2024) of statuses for every rural commune and district of the
 country is judged from random values (fixed seed: a third of the communes do well almost everywhere, the others
-vary around the thresholds) with criteria.evaluation.summarize_programme, as reports.services.recompute_statuses
+vary around the thresholds) with criteria.summary.summarize_programme, as reports.services.recompute_statuses
 judges approved figures, and written with bulk_create: the `sets` JSON is the real one, failing indicators and all.
 
 The caller is a read-only token of a coordination office member of the three provinces with the most communes, so
@@ -53,8 +53,9 @@ from api.models import ApiToken
 from communes.models import AdministrativeUnit, Kind, Level, Membership, Role
 from criteria.definitions import build_programmes_by_province
 from criteria.models import Measure, MeasureKind, Programme
+from monthly.services import CRITERIA_LEVEL
 from reports.models import Status
-from reports.services import CRITERIA_LEVEL, tracked_units
+from reports.services import tracked_units
 
 FIXTURES = ROOT / "fixtures" / "criteria" / "2021-2025"
 PERIOD = dt.date(2024, 5, 1)
@@ -64,7 +65,7 @@ SEED = 2024
 
 def setup(rng: random.Random) -> str:
     """The units, the criteria, one month of statuses; returns a read-only token's key."""
-    from criteria.evaluation import summarize_programme
+    from criteria.summary import summarize_programme
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)

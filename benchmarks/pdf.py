@@ -9,7 +9,7 @@ list, the criteria, Kon Tum's 2024 story) — about a minute before anything is 
 Timed, each round:
 - `full`: GET /pdf/province/62/<month>/ through Django's test client as the demo office user: the request, the
   scoped lookups, the context builder (the dashboard's queries and charts), the template and WeasyPrint;
-- `weasyprint`: reports.pdf.render_pdf on the HTML that the full path rendered (the same final HTML, fonts and
+- `weasyprint`: reports.documents.pdf.render_pdf on the HTML that the full path rendered (the same final HTML, fonts and
   stylesheet, nothing of ours before it).
 
 The issue asks for full < 3 s and full < 1.5 × weasyprint. The last line is machine-readable:
@@ -47,9 +47,9 @@ from pypdf import PdfReader
 from communes.models import AdministrativeUnit, Level
 from communes.months import parse_month
 from demo.story import OFFICE_USER
+from reports.documents.pdf import render_pdf
+from reports.documents.views import TEMPLATES, build_context
 from reports.models import DocumentKind
-from reports.pdf import render_pdf
-from reports.pdf_views import TEMPLATES, build_context
 
 PROVINCE = "62"
 

@@ -242,9 +242,9 @@ def timed(function, rounds: int) -> tuple[list[float], int]:
 PHASES = [
     ("monthly.services:carried_values", "the approved values, carried forward (1 query + Python)"),
     ("criteria.definitions:build_programmes_by_province", "criteria definitions (4 queries + build)"),
-    ("criteria.evaluation:summarize_programme", "judging every unit (pure Python)"),
+    ("criteria.summary:summarize_programme", "judging every unit (pure Python)"),
     ("reports.services:_status", "judging + building Status objects"),
-    ("criteria.evaluation:as_dict", "SetSummary.as_dict"),
+    ("criteria.summary:as_dict", "SetSummary.as_dict"),
     ("reports.services:_commune_shares", "district shares (2 queries + Python)"),
     ("django.db.models.query:delete", "deleting the month's statuses"),
     ("django.db.models.query:bulk_create", "inserting the statuses"),

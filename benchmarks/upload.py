@@ -4,7 +4,7 @@
 
 Self-contained: a throw-away SQLite file under /tmp (the checkout's db.sqlite3 and any DATABASE_URL are never
 touched), migrated, with the real criteria of fixtures/criteria/2021-2025/*.yaml imported through the
-import_criteria command. A district of N communes gets its template built by monthly.excel.export_template and
+import_criteria command. A district of N communes gets its template built by monthly.excel_template.export_template and
 every data cell filled with a valid value (fixed seed); then monthly.excel.apply_upload, the function the upload
 view calls (read_upload, then save_values per commune in one transaction), is timed. Each round uses a fresh
 month, so every round creates N reports from nothing. A re-upload of a corrected file (one value changed per
@@ -48,9 +48,9 @@ from monthly.excel import (
     SHEET_DATA,
     apply_upload,
     district_month,
-    export_template,
     read_upload,
 )
+from monthly.excel_template import export_template
 from monthly.models import Value, ValueChange
 
 FIXTURES = ROOT / "fixtures" / "criteria" / "2021-2025"

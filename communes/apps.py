@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CommunesConfig(AppConfig):
     name = "communes"
     verbose_name = _("Đơn vị hành chính")
+
+    def ready(self):
+        # Once per process, before any URLconf is read: `<month:month>` in every app's urls.
+        from django.urls import register_converter
+
+        from communes.months import MonthConverter
+
+        register_converter(MonthConverter, "month")

@@ -116,17 +116,9 @@ class AdministrativeUnitQuerySet(models.QuerySet):
         """The subtrees of a user's memberships, without the ancestors that visible_to adds for navigation."""
         return self._within_roles(user, set(Role.values))
 
-    def editable_by(self, user) -> AdministrativeUnitQuerySet:
-        """Units whose monthly figures a user may enter and submit: a district official's district subtree."""
-        return self._within_roles(user, {Role.DISTRICT})
-
     def reviewable_by(self, user) -> AdministrativeUnitQuerySet:
         """Units whose reports a user may approve, return and un-approve: the coordination office's province."""
         return self._within_roles(user, {Role.OFFICE})
-
-    def subtree_of(self, unit: AdministrativeUnit, *, include_self: bool = True) -> AdministrativeUnitQuerySet:
-        qs = self.filter(path__startswith=unit.path)
-        return qs if include_self else qs.exclude(pk=unit.pk)
 
     def current(self, on=None) -> AdministrativeUnitQuerySet:
         """Units in force on a date (today when not given)."""

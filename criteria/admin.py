@@ -6,10 +6,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from criteria.models import CriteriaSet, Criterion, Indicator, Measure, Programme, SetStatus, Threshold
 from criteria.services import clone_set_for_province
-from criteria.yaml_io import MAX_FILE_BYTES, CriteriaFileError, dump_criteria_set, import_criteria_text
+from criteria.yaml_dump import dump_criteria_set
+from criteria.yaml_io import MAX_FILE_BYTES, CriteriaFileError, import_criteria_text
 
 
 @admin.register(Programme)
@@ -64,7 +66,8 @@ class CriteriaSetAdmin(admin.ModelAdmin):
     @admin.action(description=_("Ban hành (khóa, không thể thay bằng tệp nhập)"))
     def publish(self, request, queryset):
         updated = queryset.update(status=SetStatus.PUBLISHED)
-        self.message_user(request, _("Đã ban hành %(n)d bộ tiêu chí.") % {"n": updated}, messages.SUCCESS)
+        message = ngettext("Đã ban hành %(n)d bộ tiêu chí.", "Đã ban hành %(n)d bộ tiêu chí.", updated)
+        self.message_user(request, message % {"n": updated}, messages.SUCCESS)
 
     def yaml_view(self, request, pk: int):
         criteria_set = get_object_or_404(CriteriaSet, pk=pk)

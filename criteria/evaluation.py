@@ -3,7 +3,8 @@
 Given a programme's sets, a unit's classification (region, TDMNPB rule, commune group, province), a year and
 a mapping measure code -> value, it explains every indicator (value, the threshold that applied and why,
 met or not, the gap), every criterion, each set, and the tier ladder: a tier counts only when every lower
-tier of the same level is reached.
+tier of the same level is reached. What a measure accepts (ranges, yes/no words, coercion) is criteria.measures;
+the batch path that keeps only a summary per set is criteria.summary.
 """
 
 from __future__ import annotations
@@ -11,22 +12,19 @@ from __future__ import annotations
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from criteria.choices import Region
+from criteria.measures import InvalidValue, coerce_value
+
 Number = Decimal
 
-REGION_NAMES = {
-    "TDMNPB": "Trung du và miền núi phía Bắc",
-    "DBSH": "Đồng bằng sông Hồng",
-    "BTB": "Bắc Trung Bộ",
-    "DHNTB": "Duyên hải Nam Trung Bộ",
-    "TN": "Tây Nguyên",
-    "DNB": "Đông Nam Bộ",
-    "DBSCL": "Đồng bằng sông Cửu Long",
-}
-TDMNPB = "TDMNPB"
+REGION_NAMES = dict(Region.choices)
+TDMNPB = Region.TDMNPB.value
 
 
 class Outcome(StrEnum):
@@ -320,62 +318,27 @@ def describe_basis(t: ThresholdDef, profile: UnitProfile, year: int, set_def: Se
     parts = []
     if t.region:
         if t.region == TDMNPB and profile.applies_tdmnpb and profile.region != TDMNPB:
-            parts.append("ngưỡng vùng TDMNPB (xã áp dụng ngưỡng TDMNPB theo Điều 1 QĐ 318)")
+            parts.append(_("ngưỡng vùng TDMNPB (xã áp dụng ngưỡng TDMNPB theo Điều 1 QĐ 318)"))
         else:
-            parts.append(f"vùng {REGION_NAMES.get(t.region, t.region)}")
+            parts.append(_("vùng %(region)s") % {"region": REGION_NAMES.get(t.region, t.region)})
     if t.tdmnpb_rule:
-        parts.append("xã áp dụng ngưỡng TDMNPB")
+        parts.append(_("xã áp dụng ngưỡng TDMNPB"))
     elif t.tdmnpb_rule is False:
-        parts.append("xã không thuộc diện áp dụng ngưỡng TDMNPB")
+        parts.append(_("xã không thuộc diện áp dụng ngưỡng TDMNPB"))
     if t.group is not None:
-        parts.append(f"nhóm {t.group}")
+        parts.append(_("nhóm %(group)s") % {"group": t.group})
     if t.year is not None:
-        parts.append(f"năm {t.year}")
+        parts.append(_("năm %(year)s") % {"year": t.year})
     if not parts:
-        parts.append("mọi vùng")
+        parts.append(_("mọi vùng"))
     basis = ", ".join(parts)
     if set_def.province_code:
-        basis = f"bộ tiêu chí của {set_def.province_name or 'tỉnh ' + set_def.province_code}: {basis}"
+        province = set_def.province_name or _("tỉnh %(code)s") % {"code": set_def.province_code}
+        basis = _("bộ tiêu chí của %(province)s: %(basis)s") % {"province": province, "basis": basis}
     return basis
 
 
-# ---------------------------------------------------------------- values
-
-
-class InvalidValue(Exception):
-    """A value the measure cannot hold: an error to show, never a failed criterion."""
-
-
-def coerce_value(measure: MeasureDef, raw: Any) -> Any:
-    """A typed value for the measure, or InvalidValue with a Vietnamese reason. Booleans are never numbers."""
-    if measure.kind == "boolean":
-        if isinstance(raw, bool):
-            return raw
-        raise InvalidValue(f"'{raw}' không phải giá trị có/không")
-    if measure.kind == "level":
-        if isinstance(raw, str) and raw in measure.levels:
-            return raw
-        raise InvalidValue(f"'{raw}' không phải một mức hợp lệ ({', '.join(measure.levels)})")
-    if isinstance(raw, bool):
-        raise InvalidValue("giá trị có/không không dùng được cho số liệu dạng số")
-    try:
-        number = Decimal(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        raise InvalidValue(f"'{raw}' không phải là số") from None
-    if not number.is_finite():
-        raise InvalidValue(f"'{raw}' không phải là số")
-    if measure.kind == "count" and number != number.to_integral_value():
-        raise InvalidValue(f"{raw} không phải số nguyên")
-    low, high = measure.min_value, measure.max_value
-    if measure.kind == "percent":
-        # A share is between 0 and 100 unless the measure says otherwise.
-        low = Decimal(0) if low is None else low
-        high = Decimal(100) if high is None else high
-    if low is not None and number < low:
-        raise InvalidValue(f"{raw} nhỏ hơn giá trị nhỏ nhất cho phép ({_json_value(low)})")
-    if high is not None and number > high:
-        raise InvalidValue(f"{raw} lớn hơn giá trị lớn nhất cho phép ({_json_value(high)})")
-    return number
+# ---------------------------------------------------------------- comparison
 
 
 def compare(comparison: str, value: Any, threshold: Any, measure: MeasureDef) -> tuple[bool, Number | None]:
@@ -412,59 +375,66 @@ def _judge(
 ) -> tuple[Outcome, Any, Any, Number | None, str, ThresholdDef | None, str]:
     """The one judgement of an indicator: (outcome, value, threshold, gap, basis, threshold row, message)."""
     if indicator.comparison == "reached":
-        target = programme.set(indicator.reference) if programme else None
-        basis = f"phải đạt {target.name if target else indicator.reference}"
-        if reached is None or indicator.reference not in reached:
-            return (
-                Outcome.NO_DATA,
-                None,
-                indicator.reference,
-                None,
-                basis,
-                None,
-                "chưa xét mức tiêu chí được tham chiếu",
-            )
-        value = reached[indicator.reference]
-        return (Outcome.MET if value else Outcome.NOT_MET), value, indicator.reference, None, basis, None, ""
-
-    if programme is not None:
-        # The unit's own region is in the key because the explanation names it, not only the threshold.
-        key = (
-            set_def.code,
-            set_def.province_code,
-            indicator.code,
-            profile.region,
-            profile.threshold_region,
-            profile.applies_tdmnpb,
-            profile.group,
-            year,
-        )
-        cached = programme.threshold_cache.get(key)
-        if cached is None:
-            cached = programme.threshold_cache[key] = _threshold_for(indicator, set_def, profile, year, programme)
-        threshold_value, basis, chosen = cached
-    else:
-        threshold_value, basis, chosen = _threshold_for(indicator, set_def, profile, year, programme)
+        return _judge_reached(indicator, programme, reached)
+    threshold_value, basis, chosen = _cached_threshold(indicator, set_def, profile, year, programme)
     achieved = indicator.comparison == "achieved"
     if chosen is None or (not achieved and threshold_value is None):
-        return Outcome.NO_THRESHOLD, None, None, None, basis, chosen, "chưa có ngưỡng áp dụng cho đơn vị và năm này"
+        message = _("chưa có ngưỡng áp dụng cho đơn vị và năm này")
+        return Outcome.NO_THRESHOLD, None, None, None, basis, chosen, message
     threshold = True if achieved else threshold_value
 
     measure = indicator.measure
     raw = values.get(measure.code)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return Outcome.NO_DATA, None, threshold, None, basis, chosen, "chưa có số liệu"
+        return Outcome.NO_DATA, None, threshold, None, basis, chosen, _("chưa có số liệu")
     if coerced is not None and measure.code in coerced:
         value = coerced[measure.code]
     else:
         try:
             value = coerce_value(measure, raw)
         except InvalidValue as exc:
-            return Outcome.ERROR, raw, threshold, None, basis, chosen, f"Giá trị không hợp lệ: {exc}"
+            message = _("Giá trị không hợp lệ: %(reason)s") % {"reason": exc}
+            return Outcome.ERROR, raw, threshold, None, basis, chosen, message
         if coerced is not None:
             coerced[measure.code] = value
     met, gap = compare(indicator.comparison, value, threshold, measure)
     return (Outcome.MET if met else Outcome.NOT_MET), value, threshold, gap, basis, chosen, ""
+
+
+def _judge_reached(
+    indicator: IndicatorDef, programme: ProgrammeDef | None, reached: Mapping[str, bool] | None
+) -> tuple[Outcome, Any, Any, None, str, None, str]:
+    """An indicator met when a lower tier's set is reached (QĐ 319: advanced needs standard first)."""
+    target = programme.set(indicator.reference) if programme else None
+    basis = _("phải đạt %(set)s") % {"set": target.name if target else indicator.reference}
+    if reached is None or indicator.reference not in reached:
+        message = _("chưa xét mức tiêu chí được tham chiếu")
+        return Outcome.NO_DATA, None, indicator.reference, None, basis, None, message
+    value = reached[indicator.reference]
+    return (Outcome.MET if value else Outcome.NOT_MET), value, indicator.reference, None, basis, None, ""
+
+
+def _cached_threshold(
+    indicator: IndicatorDef, set_def: SetDef, profile: UnitProfile, year: int, programme: ProgrammeDef | None
+) -> tuple[Any, str, ThresholdDef | None]:
+    """_threshold_for, remembered on the programme for the units that share a classification."""
+    if programme is None:
+        return _threshold_for(indicator, set_def, profile, year, programme)
+    # The unit's own region is in the key because the explanation names it, not only the threshold.
+    key = (
+        set_def.code,
+        set_def.province_code,
+        indicator.code,
+        profile.region,
+        profile.threshold_region,
+        profile.applies_tdmnpb,
+        profile.group,
+        year,
+    )
+    cached = programme.threshold_cache.get(key)
+    if cached is None:
+        cached = programme.threshold_cache[key] = _threshold_for(indicator, set_def, profile, year, programme)
+    return cached
 
 
 def evaluate_indicator(
@@ -500,43 +470,53 @@ def evaluate_indicator(
 
 
 def _threshold_for(
-    indicator: IndicatorDef, set_def: SetDef, profile: UnitProfile, year: int, programme: ProgrammeDef | None
+    indicator: IndicatorDef,
+    set_def: SetDef,
+    profile: UnitProfile,
+    year: int,
+    programme: ProgrammeDef | None,
+    *,
+    explain: bool = True,
 ) -> tuple[Any, str, ThresholdDef | None]:
-    """The threshold value, the reason it applies, and the row it came from (the referenced row when relative)."""
+    """The threshold value, the reason it applies, and the row it came from (the referenced row when relative).
+
+    explain=False (the batch path) leaves the reason and a relative threshold's source empty: translated text
+    costs more than the choice itself, and a summary never shows them.
+    """
     chosen = choose_threshold(indicator.thresholds, profile, year)
     if indicator.reference and indicator.multiplier is not None:
-        ref_set_code, _, ref_code = indicator.reference.partition("/")
+        ref_set_code, _slash, ref_code = indicator.reference.partition("/")
         ref_set = programme.set(ref_set_code) if programme else None
         ref = None
         if ref_set is not None:
             ref = next((i for c in ref_set.criteria for i in c.indicators if i.code == ref_code), None)
         ref_threshold = choose_threshold(ref.thresholds, profile, year) if ref else None
         if ref_threshold is None or ref_threshold.value is None:
-            return None, f"{_percent(indicator.multiplier)} ngưỡng {indicator.reference} (chưa có ngưỡng gốc)", chosen
+            if not explain:
+                return None, "", chosen
+            basis = _("%(percent)s ngưỡng %(reference)s (chưa có ngưỡng gốc)") % {
+                "percent": _percent(indicator.multiplier),
+                "reference": indicator.reference,
+            }
+            return None, basis, chosen
         # Exact, never rounded: 41.35 × 1.1 = 45.485, and 45.484 must not pass.
         value = ref_threshold.value * indicator.multiplier
-        basis = (
-            f"{_percent(indicator.multiplier)} ngưỡng của {ref_set.name} "
-            f"({describe_basis(ref_threshold, profile, year, ref_set)})"
-        )
         # The result is only as verified as the value it is computed from.
-        merged = ThresholdDef(
-            value=value,
-            source="; ".join(
-                part
-                for part in (
-                    chosen.source if chosen else "",
-                    ref_threshold.source and f"ngưỡng gốc: {ref_threshold.source}",
-                )
-                if part
-            ),
-            verified=bool(chosen and chosen.verified and ref_threshold.verified),
-        )
-        return value, basis, merged
+        verified = bool(chosen and chosen.verified and ref_threshold.verified)
+        if not explain:
+            return value, "", ThresholdDef(value=value, verified=verified)
+        basis = _("%(percent)s ngưỡng của %(set)s (%(basis)s)") % {
+            "percent": _percent(indicator.multiplier),
+            "set": ref_set.name,
+            "basis": describe_basis(ref_threshold, profile, year, ref_set),
+        }
+        ref_source = ref_threshold.source and _("ngưỡng gốc: %(source)s") % {"source": ref_threshold.source}
+        source = "; ".join(part for part in (chosen.source if chosen else "", ref_source) if part)
+        return value, basis, ThresholdDef(value=value, source=source, verified=verified)
     if chosen is None:
         return None, "", None
     value = chosen.level_value if indicator.measure and indicator.measure.kind == "level" else chosen.value
-    return value, describe_basis(chosen, profile, year, set_def), chosen
+    return value, describe_basis(chosen, profile, year, set_def) if explain else "", chosen
 
 
 def _percent(multiplier: Decimal) -> str:
@@ -598,202 +578,6 @@ def evaluate_programme(
         if only is None or only == set_def.code:
             result.sets[set_def.code] = set_result
     return result
-
-
-# ---------------------------------------------------------------- summaries for many units at once
-
-
-@dataclass(slots=True)
-class SetSummary:
-    """What a status snapshot keeps of a set's result: enough for dashboards, watch-lists and gaps."""
-
-    met: bool
-    reached: bool
-    criteria_met: int
-    criteria_total: int
-    failed: list[int]  # numbers of counted criteria not met
-    key_failed: list[int]  # those of them that are key criteria (QĐ 18/2022)
-    no_data: list[int]  # criteria that could not be judged (no data, no threshold, error)
-    failing: dict[str, list]  # indicator code -> [value, threshold, gap] for indicators not met
-
-    def as_dict(self) -> dict:
-        return {
-            "met": self.met,
-            "reached": self.reached,
-            "criteria_met": self.criteria_met,
-            "criteria_total": self.criteria_total,
-            "failed": self.failed,
-            "key_failed": self.key_failed,
-            "no_data": self.no_data,
-            "failing": self.failing,
-        }
-
-
-_NUMERIC_FAST = ("number", "percent")
-
-
-def _compiled_set(programme: ProgrammeDef, set_def: SetDef, profile: UnitProfile, year: int) -> tuple:
-    """A set's criteria with each indicator's threshold already chosen for this classification and year.
-
-    Units sharing a classification (most of a province) share the compiled form, cached on the programme.
-    """
-    key = (
-        "compiled",
-        set_def.code,
-        set_def.province_code,
-        profile.threshold_region,
-        profile.applies_tdmnpb,
-        profile.group,
-        year,
-    )
-    compiled = programme.threshold_cache.get(key)
-    if compiled is not None:
-        return compiled
-    criteria = []
-    for criterion in set_def.criteria:
-        entries = []
-        for indicator in criterion.indicators:
-            measure = indicator.measure
-            if indicator.comparison == "reached":
-                entries.append((indicator.code, "reached", indicator.reference, None, None, None, None, None))
-                continue
-            threshold, _basis, chosen = _threshold_for(indicator, set_def, profile, year, programme)
-            achieved = indicator.comparison == "achieved"
-            if chosen is None or (not achieved and threshold is None):
-                entries.append((indicator.code, "none", None, None, None, None, None, None))
-                continue
-            low, high = measure.min_value, measure.max_value
-            if measure.kind == "percent":
-                low = Decimal(0) if low is None else low
-                high = Decimal(100) if high is None else high
-            entries.append(
-                (
-                    indicator.code,
-                    "achieved" if achieved else indicator.comparison,
-                    measure.code,
-                    measure,
-                    None if achieved else _OPERATORS.get(indicator.comparison),
-                    True if achieved else threshold,
-                    low,
-                    high,
-                )
-            )
-        criteria.append((criterion.number, criterion.is_key, criterion.is_condition, tuple(entries)))
-    compiled = programme.threshold_cache[key] = tuple(criteria)
-    return compiled
-
-
-def _value(measure: MeasureDef, raw: Any, low, high) -> Any:
-    """coerce_value, with a shortcut for what the database hands back (same checks, same errors)."""
-    kind = measure.kind
-    if type(raw) is Decimal and raw.is_finite():
-        if kind in _NUMERIC_FAST or (kind == "count" and raw == raw.to_integral_value()):
-            if (low is not None and raw < low) or (high is not None and raw > high):
-                return coerce_value(measure, raw)  # raises with the message
-            return raw
-    elif type(raw) is bool and kind == "boolean":
-        return raw
-    return coerce_value(measure, raw)
-
-
-def summarize_programme(
-    programme: ProgrammeDef,
-    profile: UnitProfile,
-    year: int,
-    values: Mapping[str, Any],
-    *,
-    level: str = "commune",
-    failing_for: str = "all",
-) -> tuple[str | None, dict[str, SetSummary]]:
-    """The tier and a summary per set, judged exactly as evaluate_programme does but without building the
-    explanation of every indicator: the batch path for a whole province or country.
-
-    failing_for="next" keeps the failing indicators only for the set of the next tier (the lowest not reached),
-    which is what a stored status needs; "all" keeps them for every set.
-    """
-    reached: dict[str, bool] = {}
-    coerced: dict[str, Any] = {}
-    invalid: set[str] = set()
-    summaries: dict[str, SetSummary] = {}
-    tier = None
-    lower_all_reached = True
-    for set_def in programme.ladder(level):
-        failed, key_failed, no_data, failing = [], [], [], {}
-        # Failing indicators go into a scratch dict when they are not kept.
-        if failing_for != "all" and not lower_all_reached:
-            kept, failing = failing, {}
-        else:
-            kept = failing
-        criteria_met = criteria_total = 0
-        all_met = bool(set_def.criteria)
-        for number, is_key, is_condition, entries in _compiled_set(programme, set_def, profile, year):
-            met_all, not_met = bool(entries), False
-            for code, comparison, measure_code, measure, op, threshold, low, high in entries:
-                if comparison == "reached":
-                    if measure_code in reached:
-                        if not reached[measure_code]:
-                            met_all, not_met = False, True
-                            failing[code] = [False, measure_code, None]
-                    else:
-                        met_all = False
-                        failing[code] = [None, measure_code, None]
-                    continue
-                if comparison == "none":
-                    met_all = False
-                    failing[code] = [None, None, None]
-                    continue
-                value = coerced.get(measure_code)
-                if value is None:
-                    raw = values.get(measure_code)
-                    if raw is None or (isinstance(raw, str) and not raw.strip()) or measure_code in invalid:
-                        met_all = False
-                        failing[code] = [
-                            _json_value(raw) if measure_code in invalid else None,
-                            _json_value(threshold),
-                            None,
-                        ]
-                        continue
-                    try:
-                        value = coerced[measure_code] = _value(measure, raw, low, high)
-                    except InvalidValue:
-                        invalid.add(measure_code)
-                        met_all = False
-                        failing[code] = [_json_value(raw), _json_value(threshold), None]
-                        continue
-                if comparison == "achieved":
-                    ok = value is True
-                    gap = None
-                elif measure.kind == "level":
-                    ok, gap = compare(comparison, value, threshold, measure)
-                else:
-                    ok = op(value, threshold)
-                    gap = None if ok else abs(threshold - value)
-                if not ok:
-                    met_all, not_met = False, True
-                    failing[code] = [_json_value(value), _json_value(threshold), _json_value(gap)]
-            all_met = all_met and met_all
-            if is_condition:
-                continue
-            criteria_total += 1
-            if met_all:
-                criteria_met += 1
-            elif not_met:
-                failed.append(number)
-                if is_key:
-                    key_failed.append(number)
-            else:
-                no_data.append(number)
-        set_reached = lower_all_reached and all_met
-        reached[set_def.code] = set_reached
-        lower_all_reached = set_reached
-        if set_reached:
-            tier = set_def.tier
-        if failing_for != "all" and set_reached:
-            kept = {}  # reached: nothing to close
-        summaries[set_def.code] = SetSummary(
-            all_met, set_reached, criteria_met, criteria_total, failed, key_failed, no_data, kept
-        )
-    return tier, summaries
 
 
 def revocation_risk(*, failed: int, total: int, key_failed: bool) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from criteria.definitions import build_programme
 from criteria.evaluation import ProgrammeResult, UnitProfile, evaluate_programme
@@ -29,11 +30,13 @@ def evaluate_values(
     """The explained result of a unit (or a region and flags) against a programme, or one set of it."""
     definition = build_programme(programme, profile.province_code)
     if not definition.sets:
-        raise UnknownCriteria(f"Không có giai đoạn '{programme}' hoặc giai đoạn chưa có bộ tiêu chí nào.")
+        message = _("Không có giai đoạn '%(programme)s' hoặc giai đoạn chưa có bộ tiêu chí nào.")
+        raise UnknownCriteria(message % {"programme": programme})
     if set_code is not None:
         chosen = definition.set(set_code)
         if chosen is None:
-            raise UnknownCriteria(f"Giai đoạn {programme} không có bộ tiêu chí '{set_code}'.")
+            message = _("Giai đoạn %(programme)s không có bộ tiêu chí '%(set)s'.")
+            raise UnknownCriteria(message % {"programme": programme, "set": set_code})
         level = chosen.level
     return evaluate_programme(definition, profile, year, values, level=level or "commune", only=set_code)
 
@@ -42,11 +45,12 @@ def evaluate_values(
 def clone_set_for_province(*, criteria_set: CriteriaSet, province_code: str, province_name: str) -> CriteriaSet:
     """A draft provincial copy of a national set, thresholds and all, which the province then tightens."""
     if criteria_set.province_code:
-        raise ValueError("Chỉ nhân bản được bộ tiêu chí quốc gia.")
+        raise ValueError(_("Chỉ nhân bản được bộ tiêu chí quốc gia."))
     if CriteriaSet.objects.filter(
         programme=criteria_set.programme, code=criteria_set.code, province_code=province_code
     ).exists():
-        raise ValueError(f"{province_name} đã có bộ tiêu chí '{criteria_set.code}' của giai đoạn này.")
+        message = _("%(province)s đã có bộ tiêu chí '%(set)s' của giai đoạn này.")
+        raise ValueError(message % {"province": province_name, "set": criteria_set.code})
     clone = CriteriaSet.objects.create(
         programme=criteria_set.programme,
         code=criteria_set.code,

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from communes.models import Level
 from communes.permissions import can_edit, require, unit_or_404
-from monthly.excel import MAX_UPLOAD_BYTES, UploadError, apply_upload, export_template, too_large_message
+from monthly.excel import MAX_UPLOAD_BYTES, UploadError, apply_upload, too_large_message
+from monthly.excel_template import export_template
 from monthly.services import ReportError
 
 
@@ -59,8 +61,13 @@ def upload(request, code: str, month: dt.date):
     if summary.communes:
         messages.success(
             request,
-            _("Đã lưu số liệu tháng %(month)s từ tệp Excel cho %(communes)d xã (%(changes)d giá trị thay đổi).")
-            % {"month": f"{period:%m/%Y}", "communes": summary.communes, "changes": summary.changes},
+            _("Đã lưu số liệu tháng %(month)s từ tệp Excel cho %(communes)s (%(changes)s).")
+            % {
+                "month": f"{period:%m/%Y}",
+                "communes": ngettext("%(count)d xã", "%(count)d xã", summary.communes) % {"count": summary.communes},
+                "changes": ngettext("%(count)d giá trị thay đổi", "%(count)d giá trị thay đổi", summary.changes)
+                % {"count": summary.changes},
+            },
         )
     else:
         messages.warning(request, _("Tệp không có dòng số liệu nào để lưu; số liệu trên cổng không thay đổi."))

@@ -17,8 +17,7 @@ class ReportStatus(models.TextChoices):
 
 
 class ReportQuerySet(UnitScopedQuerySet):
-    def for_month(self, period) -> ReportQuerySet:
-        return self.filter(period=period)
+    pass
 
 
 class Report(models.Model):

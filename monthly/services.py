@@ -13,12 +13,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
 from communes.months import parse_month  # noqa: F401 - re-exported for callers of services
-from criteria.definitions import measure_def
-from criteria.evaluation import InvalidValue, coerce_value
-from criteria.models import CriteriaSet, Indicator, Measure, MeasureKind, Programme
+from criteria.measures import InvalidValue, coerce_typed
+from criteria.models import CriteriaSet, Indicator, Measure, Programme
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value, ValueChange
 
 # Sent after commit when a report's approval changes, with the affected units and period, so the reports app
@@ -40,11 +40,21 @@ class InvalidValues(ReportError):
     """Figures that cannot be saved; `errors` maps measure code to the reason."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("Số liệu chưa hợp lệ: " + "; ".join(errors.values()))
+        super().__init__(_("Số liệu chưa hợp lệ: %(errors)s") % {"errors": "; ".join(errors.values())})
         self.errors = errors
 
 
 # ---------------------------------------------------------------- periods and programmes
+
+
+def no_programme_message(period: dt.date) -> str:
+    return _("Không có giai đoạn nào của Chương trình áp dụng cho tháng %(month)s.") % {"month": f"{period:%m/%Y}"}
+
+
+def time_and_date(moment: dt.datetime) -> str:
+    """'14:05 ngày 03/06/2024', in local time."""
+    local = timezone.localtime(moment)
+    return _("%(time)s ngày %(date)s") % {"time": f"{local:%H:%M}", "date": f"{local:%d/%m/%Y}"}
 
 
 def programme_for(period: dt.date) -> Programme | None:
@@ -182,38 +192,33 @@ def validate_values(measures: Mapping[str, Measure], raw: Mapping[str, Any]) -> 
     for code, given in raw.items():
         measure = measures.get(code)
         if measure is None:
-            errors[code] = f"Mã số liệu '{code}' không có trong bộ tiêu chí áp dụng cho đơn vị này."
+            unknown = _("Mã số liệu '%(code)s' không có trong bộ tiêu chí áp dụng cho đơn vị này.")
+            errors[code] = unknown % {"code": code}
             continue
-        if given is None or (isinstance(given, str) and not given.strip()):
-            values[code] = None
-            continue
-        if measure.kind == MeasureKind.BOOLEAN and isinstance(given, str):
-            lowered = given.strip().lower()
-            given = {
-                "true": True,
-                "có": True,
-                "co": True,
-                "1": True,
-                "false": False,
-                "không": False,
-                "khong": False,
-            }.get(lowered, given)
         try:
-            value = coerce_value(measure_def(measure), given)
+            value = coerce_typed(measure, given)
         except InvalidValue as exc:
-            errors[code] = f"{measure.name}: {exc}."
+            errors[code] = _("%(measure)s: %(reason)s.") % {"measure": measure.name, "reason": exc}
             continue
-        if isinstance(value, Decimal) and not isinstance(value, bool):
-            # Value.number holds 10 digits before the point and 4 after; rounding silently would change a figure.
-            _sign, digits, exponent = value.normalize().as_tuple()
-            if max(0, -exponent) > 4:
-                errors[code] = f"{measure.name}: {given} có quá 4 chữ số thập phân."
-                continue
-            if max(0, len(digits) + exponent) > 10:
-                errors[code] = f"{measure.name}: {given} quá lớn để lưu (tối đa 10 chữ số phần nguyên)."
-                continue
+        error = _storage_error(value, given)
+        if error:
+            errors[code] = _("%(measure)s: %(reason)s") % {"measure": measure.name, "reason": error}
+            continue
         values[code] = value
     return values, errors
+
+
+def _storage_error(value: Any, given: Any) -> str:
+    """Why Value.number cannot hold the value as typed ('' when it can)."""
+    if not isinstance(value, Decimal):
+        return ""
+    # 10 digits before the point and 4 after; rounding silently would change a figure.
+    _sign, digits, exponent = value.normalize().as_tuple()
+    if max(0, -exponent) > 4:
+        return _("%(value)s có quá 4 chữ số thập phân.") % {"value": given}
+    if max(0, len(digits) + exponent) > 10:
+        return _("%(value)s quá lớn để lưu (tối đa 10 chữ số phần nguyên).") % {"value": given}
+    return ""
 
 
 @transaction.atomic
@@ -230,16 +235,18 @@ def save_values(
     """Create or update a unit's report for the month with these figures; every change is recorded."""
     programme = programme_for(period)
     if programme is None:
-        raise ReportError(f"Không có giai đoạn nào của Chương trình áp dụng cho tháng {period:%m/%Y}.")
+        raise ReportError(no_programme_message(period))
     report = _locked_report(unit, period, programme)
     if not report.is_open_for_entry:
         raise ReportError(locked_reason(report))
     if expected_version is not None and report.version != expected_version:
-        who = report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else "người khác"
-        when = timezone.localtime(report.updated_at).strftime("%H:%M ngày %d/%m/%Y")
+        who = report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else _("người khác")
         raise ReportError(
-            f"Báo cáo đã được {who} sửa lúc {when}, sau khi bạn mở trang. Số liệu của bạn chưa được lưu: "
-            "hãy tải lại trang để xem bản mới nhất rồi nhập lại."
+            _(
+                "Báo cáo đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang. Số liệu của bạn chưa được lưu: "
+                "hãy tải lại trang để xem bản mới nhất rồi nhập lại."
+            )
+            % {"who": who, "when": time_and_date(report.updated_at)}
         )
     if measures is None:
         measures = {
@@ -276,14 +283,14 @@ def _locked_report(unit: AdministrativeUnit, period: dt.date, programme: Program
 def locked_reason(report: Report) -> str:
     if report.status == ReportStatus.APPROVED:
         when = timezone.localtime(report.approved_at).strftime("%d/%m/%Y") if report.approved_at else ""
-        return (
-            f"Báo cáo {report.unit.name} tháng {report.period:%m/%Y} đã được duyệt ngày {when} nên đã khóa; "
+        return _(
+            "Báo cáo %(unit)s tháng %(month)s đã được duyệt ngày %(date)s nên đã khóa; "
             "muốn sửa, đề nghị Văn phòng điều phối hủy duyệt."
-        )
-    return (
-        f"Báo cáo {report.unit.name} tháng {report.period:%m/%Y} đã gửi và đang chờ duyệt nên không sửa được; "
+        ) % {"unit": report.unit.name, "month": f"{report.period:%m/%Y}", "date": when}
+    return _(
+        "Báo cáo %(unit)s tháng %(month)s đã gửi và đang chờ duyệt nên không sửa được; "
         "muốn sửa, đề nghị Văn phòng điều phối trả lại."
-    )
+    ) % {"unit": report.unit.name, "month": f"{report.period:%m/%Y}"}
 
 
 def _write_values(report: Report, measures: Mapping[str, Measure], values: Mapping[str, Any], *, by, via: str) -> None:
@@ -351,7 +358,10 @@ def submit_report(*, report: Report, by) -> Report:
     if not report.is_open_for_entry:
         raise ReportError(locked_reason(report))
     if not report.values.exists():
-        raise ReportError(f"Báo cáo {report.unit.name} tháng {report.period:%m/%Y} chưa có số liệu nào để gửi.")
+        raise ReportError(
+            _("Báo cáo %(unit)s tháng %(month)s chưa có số liệu nào để gửi.")
+            % {"unit": report.unit.name, "month": f"{report.period:%m/%Y}"}
+        )
     now = timezone.now()
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = now
@@ -368,11 +378,12 @@ def return_report(*, report: Report, by, reason: str) -> Report:
     """Send a submitted report back to the district with the reason it must be corrected."""
     reason = (reason or "").strip()
     if not reason:
-        raise ReportError("Phải ghi lý do trả lại để cán bộ huyện biết cần sửa gì.")
+        raise ReportError(_("Phải ghi lý do trả lại để cán bộ huyện biết cần sửa gì."))
     report = _lock(report)
     if report.status != ReportStatus.SUBMITTED:
         raise ReportError(
-            f"Chỉ trả lại được báo cáo đã gửi; báo cáo này đang ở trạng thái '{report.get_status_display()}'."
+            _("Chỉ trả lại được báo cáo đã gửi; báo cáo này đang ở trạng thái '%(status)s'.")
+            % {"status": report.get_status_display()}
         )
     report.status = ReportStatus.RETURNED
     report.return_reason = reason
@@ -389,7 +400,8 @@ def approve_report(*, report: Report, by) -> Report:
     report = _lock(report)
     if report.status != ReportStatus.SUBMITTED:
         raise ReportError(
-            f"Chỉ duyệt được báo cáo đã gửi; báo cáo này đang ở trạng thái '{report.get_status_display()}'."
+            _("Chỉ duyệt được báo cáo đã gửi; báo cáo này đang ở trạng thái '%(status)s'.")
+            % {"status": report.get_status_display()}
         )
     _approve(report, by)
     _notify([report.unit], report.period)
@@ -411,10 +423,10 @@ def unapprove_report(*, report: Report, by, reason: str) -> Report:
     """Reopen an approved report for correction (it goes back to the district as returned), with the reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ReportError("Phải ghi lý do hủy duyệt.")
+        raise ReportError(_("Phải ghi lý do hủy duyệt."))
     report = _lock(report)
     if report.status != ReportStatus.APPROVED:
-        raise ReportError("Chỉ hủy duyệt được báo cáo đã duyệt.")
+        raise ReportError(_("Chỉ hủy duyệt được báo cáo đã duyệt."))
     report.status = ReportStatus.RETURNED
     report.return_reason = reason
     report.approved_at = None
@@ -480,7 +492,7 @@ def comment_on_criterion(*, report: Report, by, criterion_number: int, text: str
     """A department's remark on a criterion it answers for; the office and the district see it on the report."""
     text = (text or "").strip()
     if not text:
-        raise ReportError("Nội dung góp ý không được để trống.")
+        raise ReportError(_("Nội dung góp ý không được để trống."))
     event = ReportEvent(
         report=report, action=ReportAction.COMMENTED, by=by, reason=text, criterion_number=criterion_number
     )

@@ -1,17 +1,19 @@
 from django.urls import path
 
-from monthly import excel_views, views
+from monthly import excel_views, review_views, views
 
 app_name = "monthly"
 
 # <month:month> is YYYY-MM, given to the views as the month's first day; anything else is a 404.
 urlpatterns = [
     path("monthly/", views.monthly_home, name="home"),
-    path("monthly/review/<month:month>/", views.review, name="review"),
-    path("monthly/overdue/<month:month>/", views.overdue, name="overdue"),
-    path("monthly/district/<str:code>/<month:month>/", views.district_month, name="district"),
-    path("monthly/district/<str:code>/<month:month>/submit-all/", views.district_submit_all, name="submit-all"),
-    path("monthly/district/<str:code>/<month:month>/approve-all/", views.district_approve_all, name="approve-all"),
+    path("monthly/review/<month:month>/", review_views.review, name="review"),
+    path("monthly/overdue/<month:month>/", review_views.overdue, name="overdue"),
+    path("monthly/district/<str:code>/<month:month>/", review_views.district_month, name="district"),
+    path("monthly/district/<str:code>/<month:month>/submit-all/", review_views.district_submit_all, name="submit-all"),
+    path(
+        "monthly/district/<str:code>/<month:month>/approve-all/", review_views.district_approve_all, name="approve-all"
+    ),
     path("monthly/district/<str:code>/<month:month>/template.xlsx", excel_views.template, name="template"),
     path("monthly/district/<str:code>/<month:month>/upload/", excel_views.upload, name="upload"),
     path("monthly/<str:code>/<month:month>/", views.report_page, name="report"),

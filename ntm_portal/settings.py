@@ -97,6 +97,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The task table of the "database" tasks backend (TASKS below); installed whichever backend runs, so the
+    # schema does not depend on the environment.
+    "django_tasks_db",
     # Our apps, each importing only those above it (docs/architecture.md).
     "criteria",
     "communes",
@@ -189,6 +192,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
+
+# ---------------------------------------------------------------- background tasks (django.tasks)
+
+# Recomputing statuses after an approval runs as a task (reports/tasks.py). "immediate" runs it at once, in the
+# process that queues it: no worker to start on a developer's machine or in the tests. "database" stores it in
+# the database (django-tasks-db), where it survives a restart, for `python manage.py db_worker` to run: production.
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_task_backend = env_str("DJANGO_TASKS_BACKEND", "immediate")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 # ---------------------------------------------------------------- the REST API (/api/v1/)
 

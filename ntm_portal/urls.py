@@ -5,13 +5,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponsePermanentRedirect
-from django.urls import include, path, re_path, register_converter
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
-
-from communes.months import MonthConverter
-
-register_converter(MonthConverter, "month")
 
 admin.site.site_header = _("Quản trị Cổng điều hành NTM")
 admin.site.site_title = _("Cổng điều hành NTM")

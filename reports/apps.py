@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo và kết quả")
 
     def ready(self):
-        from reports import receivers  # noqa: F401 - connects the approval receiver
+        from reports import receivers  # noqa: F401 - connects the approval receiver (it queues reports.tasks)

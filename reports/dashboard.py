@@ -10,28 +10,31 @@ only loads the rows once and arranges them for the pages.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Kind, Level, user_unit_paths
-from communes.months import month_code, month_end, shift_month, this_month
-from criteria.definitions import build_programme
-from criteria.evaluation import CriterionResult, IndicatorResult, Outcome, ProgrammeResult, evaluate_programme
-from criteria.models import Measure
-from monthly.models import Report
-from monthly.services import carried_values, due_date, is_overdue, programme_for
+from communes.models import AdministrativeUnit, Kind, Level
+from communes.months import month_end, shift_month, this_month
+from communes.permissions import in_scope
+from monthly.services import due_date, is_overdue
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports import charts
 from reports.models import Status
+from reports.scope import (
+    TREND_MONTHS,
+    ScopeRows,
+    highest_by_unit,
+    load_scope,
+    month_links,
+    recognitions_on,
+    tier_rank,
+)
 from reports.services import (
     BUCKETS,
     TIER_RANK,
@@ -44,7 +47,6 @@ from reports.services import (
     watch_list,
 )
 
-TREND_MONTHS = 12
 TIERS = ("standard", "advanced", "model")
 LOWEST_SET = "commune-standard"
 
@@ -56,132 +58,6 @@ def default_period(scope: AdministrativeUnit) -> dt.date:
     """The latest month with statuses anywhere in the scope, else this month (one query)."""
     latest = Status.objects.filter(unit__path__startswith=scope.path).aggregate(latest=Max("period"))["latest"]
     return latest or this_month()
-
-
-def _months(period: dt.date) -> dict:
-    return {
-        "current": month_code(period),
-        "previous": month_code(shift_month(period, -1)),
-        "next": month_code(shift_month(period, 1)),
-    }
-
-
-def _programme_in_force() -> Q:
-    """Statuses judged by the programme of their own month (a month never counts twice if both were computed)."""
-    year = ExtractYear("period")
-    return Q(programme__start_year__lte=year, programme__end_year__gte=year)
-
-
-def tier_rank(tier: str) -> int:
-    # A tier the 2021-2025 ladder does not know (2026-2030 'modern') ranks above none of ours.
-    return TIER_RANK.get(tier or "", 0)
-
-
-# ---------------------------------------------------------------- recognitions as they stood
-
-
-def recognitions_on(recognitions: Iterable[Recognition], day: dt.date) -> list[Recognition]:
-    """The decisions in force on a day: taken by then and not revoked by then. A revocation after that day is
-    not yet known on it, so the copy returned shows the decision unrevoked (reports.services counts those)."""
-    result = []
-    for recognition in recognitions:
-        if recognition.decision_date > day:
-            continue
-        if recognition.revoked_date is not None:
-            if recognition.revoked_date <= day:
-                continue
-            recognition = copy.copy(recognition)
-            recognition.revoked_date = None
-            recognition.revoked_decision_number = ""
-        result.append(recognition)
-    return result
-
-
-def highest_by_unit(recognitions: Iterable[Recognition]) -> dict[int, Recognition]:
-    """Each unit's highest recognised tier (the latest decision among equals)."""
-    best: dict[int, Recognition] = {}
-    for r in recognitions:
-        current = best.get(r.unit_id)
-        if current is None or (tier_rank(r.tier), r.decision_date) >= (tier_rank(current.tier), current.decision_date):
-            best[r.unit_id] = r
-    return best
-
-
-# ---------------------------------------------------------------- what a scope holds
-
-
-@dataclass
-class ScopeRows:
-    """Every row a dashboard reads about a province or district, loaded once (eight queries)."""
-
-    units: list[AdministrativeUnit]  # districts and communes of every kind, in Vietnamese order
-    statuses: dict[int, Status]  # the month's statuses (rural communes and districts)
-    trend: list  # (unit_id, period, tier, criteria_met, criteria_total) of rural communes, 12 months and more
-    recognitions: list[Recognition]  # every decision of the scope, revoked ones too
-    targets: list[Target]  # the scope unit's own targets
-    plans: list[CommunePlan]
-    reports: dict[int, str]  # commune pk -> the month's report status
-    demo_units: bool
-
-    @property
-    def rural(self) -> list[AdministrativeUnit]:
-        # The NTM programme's subject, as reports.services.tracked_units counts them: xã, not phường or thị trấn.
-        return [u for u in self.units if u.level == Level.COMMUNE and u.kind == Kind.XA]
-
-    @property
-    def is_demo(self) -> bool:
-        return (
-            self.demo_units
-            or any(r.is_demo for r in self.recognitions)
-            or any(p.is_demo for p in self.plans)
-            or any(t.is_demo for t in self.targets)
-        )
-
-
-def _trend_start(period: dt.date) -> dt.date:
-    # Twelve months for the charts, reaching back to the previous December: the baseline of yearly gains.
-    return min(shift_month(period, 1 - TREND_MONTHS), dt.date(period.year - 1, 12, 1))
-
-
-def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
-    """The rows of a province's or district's dashboard for a month, in eight queries whatever its size."""
-    below = Q(unit__path__startswith=scope.path)
-    units = list(
-        AdministrativeUnit.objects.filter(path__startswith=scope.path, level__in=[Level.DISTRICT, Level.COMMUNE])
-        .exclude(pk=scope.pk)
-        .in_vietnamese_order()
-    )
-    statuses = {
-        s.unit_id: s
-        for s in Status.objects.filter(below, period=period)
-        .filter(_programme_in_force())
-        .select_related("programme")
-        .order_by()
-    }
-    trend = list(
-        Status.objects.filter(
-            below,
-            unit__level=Level.COMMUNE,
-            unit__kind=Kind.XA,
-            period__gte=_trend_start(period),
-            period__lte=period,
-        )
-        .filter(_programme_in_force())
-        .order_by()
-        .values_list("unit_id", "period", "tier", "criteria_met", "criteria_total", named=True)
-    )
-    recognitions = list(
-        Recognition.objects.filter(below).select_related("unit").order_by("unit__path", "decision_date")
-    )
-    targets = list(Target.objects.filter(unit=scope).order_by("year", "kind", "tier"))
-    plans = list(CommunePlan.objects.filter(below).order_by("year", "unit__path"))
-    reports = dict(
-        Report.objects.filter(below, period=period, unit__level=Level.COMMUNE)
-        .order_by()
-        .values_list("unit_id", "status")
-    )
-    demo_units = AdministrativeUnit.objects.filter(path__startswith=scope.path, is_demo=True).exists()
-    return ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units)
 
 
 # ---------------------------------------------------------------- the summary both dashboards open with
@@ -265,6 +141,37 @@ def summarise(
         statuses_by_unit=rows.statuses,
         earlier_by_unit=earlier,
     )
+    tiers = _tier_lines(rural, commune_statuses, highest, progress)
+    rural_ids = {u.pk for u in rural}
+    planned = [p for p in rows.plans if p.year == period.year and p.unit_id in rural_ids]
+    counts = bucket_counts(commune_statuses)
+    summary = Summary(
+        communes=len(rural),
+        with_status=len(commune_statuses),
+        tiers=tiers,
+        buckets=[(_bucket_label(code), counts[code]) for code, _low, _high in BUCKETS],
+        average=average_criteria(commune_statuses),
+        other_targets=[
+            p for p in progress if p.target.kind != TargetKind.UNITS_AT_TIER or p.target.level != Level.COMMUNE
+        ],
+        plan_year=period.year,
+        planned=len(planned),
+        plan_reached=sum(1 for p in planned if reaches(rows.statuses.get(p.unit_id), p.tier)),
+        gain_baseline=dt.date(period.year - 1, 12, 1),
+        gain_baseline_units=len(earlier),
+    )
+    summary.tier_chart = _tier_chart(tiers)
+    summary.bucket_chart = _bucket_chart(summary.buckets)
+    return summary, in_force, highest
+
+
+def _tier_lines(
+    rural: list[AdministrativeUnit],
+    commune_statuses: list[Status],
+    highest: dict[int, Recognition],
+    progress: list[TargetProgress],
+) -> list[TierLine]:
+    """Each tier: communes recognised at or above it, reaching it by the figures, and its commune target's progress."""
     tiers = []
     for tier in TIERS:
         rank = TIER_RANK[tier]
@@ -288,32 +195,16 @@ def summarise(
                 progress=line_progress,
             )
         )
-    rural_ids = {u.pk for u in rural}
-    planned = [p for p in rows.plans if p.year == period.year and p.unit_id in rural_ids]
-    counts = bucket_counts(commune_statuses)
-    summary = Summary(
-        communes=len(rural),
-        with_status=len(commune_statuses),
-        tiers=tiers,
-        buckets=[(_bucket_label(code), counts[code]) for code, _low, _high in BUCKETS],
-        average=average_criteria(commune_statuses),
-        other_targets=[
-            p for p in progress if p.target.kind != TargetKind.UNITS_AT_TIER or p.target.level != Level.COMMUNE
-        ],
-        plan_year=period.year,
-        planned=len(planned),
-        plan_reached=sum(1 for p in planned if reaches(rows.statuses.get(p.unit_id), p.tier)),
-        gain_baseline=dt.date(period.year - 1, 12, 1),
-        gain_baseline_units=len(earlier),
-    )
-    summary.tier_chart = _tier_chart(tiers)
-    summary.bucket_chart = charts.horizontal_bars(
-        [charts.BarGroup(label, [count]) for label, count in summary.buckets],
+    return tiers
+
+
+def _bucket_chart(buckets: list[tuple[str, int]]) -> str:
+    return charts.horizontal_bars(
+        [charts.BarGroup(label, [count]) for label, count in buckets],
         series=[(_("Số xã"), charts.BUCKET_COLOUR)],
         title=_("Số xã theo số tiêu chí đạt"),
         unit=_("xã"),
     )
-    return summary, in_force, highest
 
 
 def reaches(status, tier: str) -> bool:
@@ -507,7 +398,7 @@ def _district_rows(
 
 
 def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> dict:
-    """The coordination office's overview of a province for a month (eight queries)."""
+    """The coordination office's overview of a province for a month (nine queries)."""
     rows = load_scope(province, period)
     today = timezone.localdate()
     summary, in_force, highest = summarise(province, rows, period)
@@ -519,7 +410,7 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
         "scope": province,
         "province": province,
         "period": period,
-        "months": _months(period),
+        "months": month_links(period),
         "programme": next(iter(rows.statuses.values())).programme if rows.statuses else None,
         "is_demo": rows.is_demo,
         "summary": summary,
@@ -531,12 +422,12 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
         "trend_tier_chart": trend_tiers,
         "trend_average_chart": trend_average,
         "generated_at": timezone.localtime(),
-        "generated_by": _person(user),
+        "generated_by": person(user),
         "rows": rows,  # for the printed documents built on this page (reports.documents)
     }
 
 
-def _person(user) -> str:
+def person(user) -> str:
     return (user.get_full_name() or user.username) if user is not None and user.is_authenticated else ""
 
 
@@ -575,16 +466,15 @@ def _lowest_summary(status: Status | None) -> dict:
     )
 
 
-def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> dict:
-    """A district for a month: its communes recognised and computed, QĐ 320's conditions, watch-list, trend
-    (nine queries: the province for its due day, then the scope's rows)."""
-    ancestors = district.ancestors()
-    province = ancestors[0] if ancestors else district
-    rows = load_scope(district, period)
-    today = timezone.localdate()
-    summary, in_force, highest = summarise(district, rows, period)
-    units_by_pk = {u.pk: u for u in rows.units}
-    watch = _watch_rows(rows, in_force, units_by_pk)
+def _commune_rows(
+    rows: ScopeRows,
+    period: dt.date,
+    province: AdministrativeUnit,
+    highest: dict[int, Recognition],
+    watch: list[WatchRow],
+    today: dt.date,
+) -> list[CommuneRow]:
+    """The district's rural communes, each with what fails, its watch item, its report and its next plan."""
     watch_by_unit = {w.item.unit.pk: w.item for w in watch}
     plans_by_unit: dict[int, CommunePlan] = {}
     for plan in rows.plans:
@@ -607,18 +497,31 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
                 plan=plans_by_unit.get(unit.pk),
             )
         )
+    return communes
+
+
+def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> dict:
+    """A district for a month: its communes recognised and computed, QĐ 320's conditions, watch-list, trend
+    (ten queries: the province for its due day, then the scope's rows)."""
+    ancestors = district.ancestors()
+    province = ancestors[0] if ancestors else district
+    rows = load_scope(district, period)
+    today = timezone.localdate()
+    summary, in_force, highest = summarise(district, rows, period)
+    units_by_pk = {u.pk: u for u in rows.units}
+    watch = _watch_rows(rows, in_force, units_by_pk)
+    communes = _commune_rows(rows, period, province, highest, watch, today)
     all_communes = [u for u in rows.units if u.level == Level.COMMUNE]
     points = trend(rows, period)
     trend_tiers, trend_average = trend_charts(points, _criteria_total(rows))
-    paths = user_unit_paths(user) if not user.is_superuser else [""]
     return {
         "scope": district,
         "district": district,
         "province": province,
         "ancestors": ancestors,
-        "province_dashboard_allowed": any(province.path.startswith(p) for p in paths),
+        "province_dashboard_allowed": in_scope(user, province),
         "period": period,
-        "months": _months(period),
+        "months": month_links(period),
         "programme": next(iter(rows.statuses.values())).programme if rows.statuses else None,
         "is_demo": rows.is_demo,
         "summary": summary,
@@ -637,146 +540,6 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
         "trend_tier_chart": trend_tiers,
         "trend_average_chart": trend_average,
         "generated_at": timezone.localtime(),
-        "generated_by": _person(user),
+        "generated_by": person(user),
         "rows": rows,
-    }
-
-
-# ---------------------------------------------------------------- commune scorecard
-
-
-@dataclass
-class HistoryPoint:
-    period: dt.date
-    tier: str | None  # None: no status that month
-    criteria_met: int | None
-    criteria_total: int | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.period:%m/%y}"
-
-
-@dataclass
-class NextStep:
-    """The lowest set not yet reached and what still fails in it, indicator by indicator."""
-
-    set_code: str
-    set_name: str
-    tier: str
-    criteria_met: int
-    criteria_total: int
-    items: list[tuple[CriterionResult, IndicatorResult]] = field(default_factory=list)
-
-    @property
-    def criteria_missing(self) -> int:
-        return self.criteria_total - self.criteria_met
-
-
-def next_step(result: ProgrammeResult | None) -> NextStep | None:
-    if result is None:
-        return None
-    for set_result in result.sets.values():
-        if set_result.reached:
-            continue
-        step = NextStep(
-            set_code=set_result.code,
-            set_name=set_result.name,
-            tier=set_result.tier,
-            criteria_met=set_result.criteria_met,
-            criteria_total=set_result.criteria_total,
-        )
-        for criterion in set_result.criteria:
-            for indicator in criterion.indicators:
-                if indicator.outcome is not Outcome.MET:
-                    step.items.append((criterion, indicator))
-        return step
-    return None
-
-
-def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> dict:
-    """One commune for a month: every indicator of its sets explained, its history, its decisions, and what it
-    lacks for the next tier (twelve queries: ancestors, programme, the programme's four, measures, figures,
-    history, decisions, plans, demo villages)."""
-    ancestors = commune.ancestors()
-    province = ancestors[0] if ancestors else commune
-    district = next((a for a in ancestors if a.level == Level.DISTRICT), None)
-    programme = programme_for(period)
-    result = None
-    carried: dict = {}
-    if programme is not None:
-        definition = build_programme(programme.code, commune.province_code)
-        carried = carried_values([commune.pk], period).get(commune.pk, {})
-        codes = dict(Measure.objects.values_list("pk", "code"))
-        result = evaluate_programme(
-            definition,
-            commune.threshold_profile(province.region),
-            period.year,
-            {codes[pk]: value for pk, value in carried.items() if pk in codes},
-            level="commune",
-        )
-    start = shift_month(period, 1 - TREND_MONTHS)
-    stored = {
-        row.period: row
-        for row in Status.objects.filter(unit=commune, period__gte=start, period__lte=period)
-        .filter(_programme_in_force())
-        .order_by()
-    }
-    history = []
-    for offset in range(1 - TREND_MONTHS, 1):
-        month = shift_month(period, offset)
-        row = stored.get(month)
-        history.append(
-            HistoryPoint(
-                month,
-                row.tier if row else None,
-                row.criteria_met if row else None,
-                row.criteria_total if row else None,
-            )
-        )
-    status = stored.get(period)
-    recognitions = list(Recognition.objects.filter(unit=commune).order_by("decision_date", "pk"))
-    in_force = recognitions_on(recognitions, month_end(period))
-    for r in in_force:
-        r.unit = commune  # watch_list names the unit; no query
-    watch = watch_list({commune.pk: status}, in_force) if status else []
-    plans = list(CommunePlan.objects.filter(unit=commune).order_by("year", "tier"))
-    demo_units = AdministrativeUnit.objects.filter(path__startswith=commune.path, is_demo=True).exists()
-    criteria_total = max((p.criteria_total or 0 for p in history), default=0) or (
-        next(iter(result.sets.values())).criteria_total if result and result.sets else 0
-    )
-    in_force_ids = {r.pk for r in in_force}
-    revoked_ids = {r.pk for r in recognitions if r.revoked_date is not None and r.revoked_date <= month_end(period)}
-    return {
-        "scope": commune,
-        "commune": commune,
-        "ancestors": ancestors,
-        "province": province,
-        "district": district,
-        "is_rural": commune.kind == Kind.XA,
-        "period": period,
-        "months": _months(period),
-        "programme": programme,
-        "result": result,
-        "has_figures": bool(carried),
-        "computed_tier": (result.tier or "") if result else "",
-        "status": status,
-        "recognitions": recognitions,
-        "in_force_ids": in_force_ids,
-        "revoked_ids": revoked_ids,
-        "recognition": highest_by_unit(in_force).get(commune.pk),
-        "watch": watch,
-        "at_risk": any(w.at_risk for w in watch),
-        "plans": plans,
-        "next_step": next_step(result),
-        "history": history,
-        "history_chart": charts.sparkline(
-            [p.criteria_met for p in history],
-            title=_("Số tiêu chí đạt theo tháng, 12 tháng gần nhất"),
-            maximum=criteria_total or 19,
-            labels=[history[0].label, history[-1].label],
-        ),
-        "is_demo": demo_units or any(r.is_demo for r in recognitions) or any(p.is_demo for p in plans),
-        "generated_at": timezone.localtime(),
-        "generated_by": _person(user),
     }

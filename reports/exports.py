@@ -31,8 +31,8 @@ from criteria.models import Level as CriteriaLevel
 from monthly.models import Report, ReportStatus, Value
 from monthly.services import entry_measures, programme_for
 from records.models import Recognition
-from reports.dashboard import highest_by_unit, recognitions_on
 from reports.models import Status
+from reports.scope import highest_by_unit, recognitions_on
 from reports.services import watch_list
 from reports.templatetags.dashboard_format import tier_label
 
@@ -196,6 +196,26 @@ def statuses_workbook(*, scope: AdministrativeUnit, period: dt.date, user) -> tu
     ]
     set_columns = _set_columns(data, [statuses[u.pk] for u in rows])
 
+    headers = _status_headers(set_columns)
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Kết quả")
+    _write_header(sheet, 1, headers)
+    for row, unit in enumerate(rows, start=2):
+        status = statuses[unit.pk]
+        cells = _status_cells(unit, status, highest.get(unit.pk), set_columns, units_by_pk, unit.pk in at_risk)
+        _write_row(sheet, row, cells)
+    _finish_table(sheet, header_rows=1, columns=len(headers), rows=len(rows), frozen_columns=2)
+
+    is_demo = data.demo_units or any(r.is_demo for r in recognitions)
+    lines = _status_lines(rows, statuses, period)
+    _write_info(workbook.create_sheet(_("Thông tin")), data, user, _("KẾT QUẢ ĐÁNH GIÁ NÔNG THÔN MỚI"), lines, is_demo)
+    return _finish(workbook, "ket-qua-danh-gia", data, _("Kết quả đánh giá nông thôn mới"))
+
+
+def _status_headers(set_columns: list[SetColumns]) -> list[tuple[str, float]]:
+    """The results sheet's columns and their widths: the unit, its status, each set's figures, its recognition."""
     headers = [
         (_("Mã đơn vị"), 10),
         (_("Tên đơn vị"), 28),
@@ -212,42 +232,48 @@ def statuses_workbook(*, scope: AdministrativeUnit, period: dt.date, user) -> tu
             (_("Tiêu chí chưa đủ số liệu (%(set)s)") % {"set": columns.label}, 18),
         ]
     headers += [(_("Mức được công nhận"), 16), (_("Quyết định công nhận"), 26), (_("Nguy cơ thu hồi"), 10)]
+    return headers
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Kết quả")
-    _write_header(sheet, 1, headers)
-    for row, unit in enumerate(rows, start=2):
-        status = statuses[unit.pk]
-        recognition = highest.get(unit.pk)
-        cells: list[Any] = [
-            unit.code,
-            unit.name,
-            str(Level(unit.level).label),
-            _district_name(unit, units_by_pk),
-            tier_label(status.tier),
-            status.criteria_met,
-            status.criteria_total,
-        ]
-        for columns in set_columns:
-            summary = status.sets.get(columns.code)
-            if summary is None:
-                cells += [None, None, None]
-            else:
-                cells += [
-                    summary.get("criteria_met"),
-                    _numbers(summary.get("failed")),
-                    _numbers(summary.get("no_data")),
-                ]
-        cells += [
-            tier_label(recognition.tier) if recognition else "",
-            _decision(recognition),
-            _("Có") if unit.pk in at_risk else _("Không"),
-        ]
-        _write_row(sheet, row, cells)
-    _finish_table(sheet, header_rows=1, columns=len(headers), rows=len(rows), frozen_columns=2)
 
-    is_demo = data.demo_units or any(r.is_demo for r in recognitions)
+def _status_cells(
+    unit: AdministrativeUnit,
+    status: Status,
+    recognition: Recognition | None,
+    set_columns: list[SetColumns],
+    units_by_pk: dict[int, AdministrativeUnit],
+    at_risk: bool,
+) -> list[Any]:
+    cells: list[Any] = [
+        unit.code,
+        unit.name,
+        str(Level(unit.level).label),
+        _district_name(unit, units_by_pk),
+        tier_label(status.tier),
+        status.criteria_met,
+        status.criteria_total,
+    ]
+    for columns in set_columns:
+        summary = status.sets.get(columns.code)
+        if summary is None:
+            cells += [None, None, None]
+        else:
+            cells += [
+                summary.get("criteria_met"),
+                _numbers(summary.get("failed")),
+                _numbers(summary.get("no_data")),
+            ]
+    cells += [
+        tier_label(recognition.tier) if recognition else "",
+        _decision(recognition),
+        _("Có") if at_risk else _("Không"),
+    ]
+    return cells
+
+
+def _status_lines(
+    rows: list[AdministrativeUnit], statuses: dict[int, Status], period: dt.date
+) -> list[tuple[str, str]]:
+    """What the information sheet says of the results: what they hold, how they are computed, how many reach."""
     commune_tiers = [statuses[u.pk].tier for u in rows if u.level == Level.COMMUNE]
     lines = [
         (
@@ -270,8 +296,7 @@ def statuses_workbook(*, scope: AdministrativeUnit, period: dt.date, user) -> tu
             % {"reached": sum(1 for tier in commune_tiers if tier), "communes": len(commune_tiers)},
         ),
     ]
-    _write_info(workbook.create_sheet(_("Thông tin")), data, user, _("KẾT QUẢ ĐÁNH GIÁ NÔNG THÔN MỚI"), lines, is_demo)
-    return _finish(workbook, "ket-qua-danh-gia", data, _("Kết quả đánh giá nông thôn mới"))
+    return lines
 
 
 # ---------------------------------------------------------------- figures
@@ -373,7 +398,7 @@ def _person(user) -> str:
 
 
 def _write_info(sheet, data: ScopeMonth, user, title: str, lines: list[tuple[str, str]], is_demo: bool) -> None:
-    period, programme = data.period, data.programme
+    period = data.period
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = INFO_TEXT_WIDTH
     for column in "CDEF":
@@ -381,6 +406,21 @@ def _write_info(sheet, data: ScopeMonth, user, title: str, lines: list[tuple[str
     sheet["A1"] = _("%(title)s THÁNG %(month)s") % {"title": title, "month": f"{period:%m/%Y}"}
     sheet["A1"].font = Font(bold=True, size=14)
 
+    facts = _info_facts(data, user, lines, is_demo)
+    row = 3
+    for label, value in facts:
+        sheet.cell(row, 1, label).font = Font(bold=True)
+        sheet.cell(row, 1).alignment = _WRAP_TOP
+        sheet.cell(row, 2, value).alignment = _WRAP_TOP
+        sheet.row_dimensions[row].height = _height(value, INFO_TEXT_WIDTH)
+        row += 1
+
+    _write_sets(sheet, row + 1, data.sets)
+
+
+def _info_facts(data: ScopeMonth, user, lines: list[tuple[str, str]], is_demo: bool) -> list[tuple[str, str]]:
+    """The information sheet's label and value lines: scope, month, programme, the export's own lines, reports."""
+    period, programme = data.period, data.programme
     counts = Counter(data.reports.values())
     without = sum(1 for u in data.communes if u.pk not in data.reports)
     report_line = "; ".join(
@@ -419,20 +459,16 @@ def _write_info(sheet, data: ScopeMonth, user, title: str, lines: list[tuple[str
         (_("Lập lúc"), f"{timezone.localtime():%d/%m/%Y %H:%M}"),
         (_("Người lập"), _person(user)),
     ]
-    row = 3
-    for label, value in facts:
-        sheet.cell(row, 1, label).font = Font(bold=True)
-        sheet.cell(row, 1).alignment = _WRAP_TOP
-        sheet.cell(row, 2, value).alignment = _WRAP_TOP
-        sheet.row_dimensions[row].height = _height(value, INFO_TEXT_WIDTH)
-        row += 1
+    return facts
 
-    row += 1
+
+def _write_sets(sheet, row: int, sets) -> None:
+    """The criteria sets applied, as a table starting at row."""
     sheet.cell(row, 1, _("Bộ tiêu chí áp dụng")).font = Font(bold=True, size=12)
     row += 1
     headers = [(_("Mã"), 0), (_("Tên"), 0), (_("Cấp"), 0), (_("Mức"), 0), (_("Trạng thái"), 0), (_("Phạm vi"), 0)]
     _write_header(sheet, row, headers)
-    for criteria_set in data.sets:
+    for criteria_set in sets:
         row += 1
         cells = [
             criteria_set.code,
@@ -444,7 +480,7 @@ def _write_info(sheet, data: ScopeMonth, user, title: str, lines: list[tuple[str
         ]
         _write_row(sheet, row, cells)
         sheet.row_dimensions[row].height = _height(criteria_set.name, INFO_TEXT_WIDTH)
-    if not data.sets:
+    if not sets:
         sheet.cell(row + 1, 1, _("Không có bộ tiêu chí nào."))
 
 

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.formats import localize
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Level
 from criteria.choices import CommuneGroup, Region
 from criteria.evaluation import UnitProfile
+from criteria.measures import InvalidValue, coerce_typed, range_text, typed_input
 from criteria.models import MeasureKind
-from reports.documents import NUMBER_RE as NUMBER_PATTERN
-from reports.documents import template_errors
-from reports.models import DocumentSettings
 
 MIN_YEAR, MAX_YEAR = 2021, 2030
 MEASURE_PREFIX = "m_"
-BOOLEAN_VALUES = {"true": True, "false": False}
 
 
 class WhatIfForm(forms.Form):
@@ -103,7 +98,8 @@ class WhatIfForm(forms.Form):
 
 
 class MeasureValuesForm(forms.Form):
-    """One field per measure, named m_<code>. Numbers stay text: the engine checks them and explains errors."""
+    """One field per measure, named m_<code>. Values are read as typed text is everywhere (criteria.measures); a
+    number the engine cannot use is not a form error: the engine explains it in the result."""
 
     def __init__(self, *args, measures, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,24 +108,46 @@ class MeasureValuesForm(forms.Form):
             self.fields[MEASURE_PREFIX + measure.code] = _measure_field(measure)
 
     def values(self) -> dict[str, Any]:
-        """Measure code -> value for the engine: text for numbers and levels, True/False for booleans."""
+        """Measure code -> value for the engine: True/False for yes/no, text for numbers and levels."""
         values = {}
         for measure in self.measures:
             raw = self.cleaned_data.get(MEASURE_PREFIX + measure.code, "")
             if raw == "":
                 continue
-            values[measure.code] = BOOLEAN_VALUES[raw] if measure.kind == MeasureKind.BOOLEAN else raw
+            values[measure.code] = typed_input(measure, raw)
         return values
 
 
+class MeasureChoiceField(forms.ChoiceField):
+    """The select of a yes/no or level measure. A link may carry any word the measure accepts when typed ("có",
+    "0"…): it is read like typed text, and refused with the same reason as on the entry form."""
+
+    def __init__(self, *, measure, **kwargs):
+        super().__init__(**kwargs)
+        self.measure = measure
+
+    def validate(self, value):
+        if value in self.empty_values:
+            super().validate(value)
+            return
+        try:
+            coerce_typed(self.measure, value)
+        except InvalidValue as exc:
+            raise forms.ValidationError(str(exc), code="invalid_choice") from None
+
+
 def _measure_field(measure) -> forms.Field:
-    help_text = " · ".join(part for part in (measure.unit, _range_text(measure)) if part)
+    help_text = " · ".join(part for part in (measure.unit, range_text(measure)) if part)
     if measure.kind == MeasureKind.BOOLEAN:
         choices = [("", _("(trống)")), ("true", _("Có")), ("false", _("Không"))]
-        return forms.ChoiceField(label=measure.name, required=False, choices=choices, help_text=help_text)
+        return MeasureChoiceField(
+            measure=measure, label=measure.name, required=False, choices=choices, help_text=help_text
+        )
     if measure.kind == MeasureKind.LEVEL:
         choices = [("", _("(trống)")), *((level, level) for level in measure.levels)]
-        return forms.ChoiceField(label=measure.name, required=False, choices=choices, help_text=help_text)
+        return MeasureChoiceField(
+            measure=measure, label=measure.name, required=False, choices=choices, help_text=help_text
+        )
     return forms.CharField(
         label=measure.name,
         required=False,
@@ -137,114 +155,3 @@ def _measure_field(measure) -> forms.Field:
         help_text=help_text,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
     )
-
-
-def _range_text(measure) -> str:
-    if measure.kind in (MeasureKind.BOOLEAN, MeasureKind.LEVEL):
-        return ""
-    low, high = _plain(measure.min_value), _plain(measure.max_value)
-    if low is None and high is None:
-        return ""
-    if high is None:
-        return _("từ %(low)s") % {"low": low}
-    if low is None:
-        return _("đến %(high)s") % {"high": high}
-    return _("từ %(low)s đến %(high)s") % {"low": low, "high": high}
-
-
-def _plain(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return localize(value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize())
-
-
-# ---------------------------------------------------------------- what goes on a printed document
-
-
-class DocumentSettingsForm(forms.ModelForm):
-    """Number, date, signer, title, recipients (and a directive's wording) before a document is printed."""
-
-    class Meta:
-        model = DocumentSettings
-        fields = [
-            "parent_body",
-            "issuing_body",
-            "number",
-            "symbol",
-            "place",
-            "issued_on",
-            "title",
-            "sign_for",
-            "signer_title",
-            "signer_name",
-            "recipients",
-            "body",
-        ]
-        widgets = {
-            "issuing_body": forms.Textarea(attrs={"rows": 2}),
-            "sign_for": forms.Textarea(attrs={"rows": 2}),
-            "title": forms.Textarea(attrs={"rows": 2}),
-            "recipients": forms.Textarea(attrs={"rows": 7}),
-            "body": forms.Textarea(attrs={"rows": 24}),
-            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-        help_texts = {
-            "parent_body": _("Dòng trên tên cơ quan ban hành, in hoa, không đậm; để trống nếu không có."),
-            "issuing_body": _("Mỗi dòng một dòng in, ví dụ ỦY BAN NHÂN DÂN / TỈNH KON TUM."),
-            "number": _("Chỉ gồm chữ số Ả Rập; để trống khi chưa lấy số (văn bản in chừa chỗ ghi số)."),
-            "symbol": _("Ví dụ BC-VPĐP, CT-UBND."),
-            "place": _("Địa danh ghi trước ngày tháng, ví dụ Kon Tum."),
-            "issued_on": _("Để trống: ngày in."),
-            "sign_for": _("Mỗi dòng một dòng, ví dụ TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH."),
-            "recipients": _("Mỗi dòng một nơi nhận; dòng cuối thường là Lưu: VT, …"),
-        }
-        error_messages = {
-            "issued_on": {"invalid": _("Ngày ban hành: nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/01/2025.")},
-        }
-
-    def __init__(self, *args, directive: bool = False, editable: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The date picker sends ISO; typed by hand, Vietnamese dates are day first.
-        self.fields["issued_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-        self.directive = directive
-        if not directive:
-            del self.fields["body"]
-        else:
-            self.fields["body"].help_text = _("Mỗi đoạn cách nhau một dòng trống; các biến $… được thay bằng số liệu.")
-        for name in ("issuing_body", "symbol", "place", "title", "signer_title"):
-            self.fields[name].required = True
-            self.fields[name].error_messages["required"] = format_lazy(
-                _("{field}: không được để trống."), field=self.fields[name].label.capitalize()
-            )
-        if not editable:
-            for field in self.fields.values():
-                field.disabled = True
-
-    def clean_number(self) -> str:
-        number = self.cleaned_data["number"].strip()
-        if number and not NUMBER_PATTERN.match(number):
-            raise forms.ValidationError(_("Số văn bản: chỉ gồm chữ số Ả Rập (Nghị định 30/2020), ví dụ 15."))
-        return number
-
-    def clean_symbol(self) -> str:
-        symbol = self.cleaned_data["symbol"].strip()
-        if "/" in symbol or " " in symbol:
-            raise forms.ValidationError(
-                _("Ký hiệu: tên loại văn bản và cơ quan nối bằng gạch nối, không dấu cách hay “/”, ví dụ BC-UBND.")
-            )
-        return symbol
-
-    def clean_issued_on(self):
-        day = self.cleaned_data["issued_on"]
-        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR + 1:
-            raise forms.ValidationError(
-                format_lazy(_("Ngày ban hành: năm phải từ {low} đến {high}."), low=MIN_YEAR, high=MAX_YEAR + 1)
-            )
-        return day
-
-    def clean_body(self) -> str:
-        body = self.cleaned_data.get("body", "")
-        errors = template_errors(body)
-        if errors:
-            raise forms.ValidationError([_("Nội dung: %(error)s") % {"error": error} for error in errors])
-        return body

@@ -6,14 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import UnitScopedQuerySet
 
-class StatusQuerySet(models.QuerySet):
-    def visible_to(self, user) -> StatusQuerySet:
-        from communes.models import AdministrativeUnit
 
-        if user.is_authenticated and user.is_superuser:
-            return self
-        return self.filter(unit__in=AdministrativeUnit.objects.in_scope_of(user))
+class StatusQuerySet(UnitScopedQuerySet):
+    pass
 
 
 class Status(models.Model):
@@ -50,6 +47,35 @@ class Status(models.Model):
         return f"{self.unit_id} · {self.period:%m/%Y} · {self.tier or '-'}"
 
 
+class RecomputeMark(models.Model):
+    """A unit's status for a month is waiting for a recompute: pages say "đang tính lại" instead of its figures.
+
+    A row of its own, not a flag on Status: a recompute deletes and re-creates the statuses, and a unit may have no
+    status yet. Written when an approval changes (or the command queues a month) and deleted, in the transaction that
+    stores the new statuses, by the recompute queued with the same token. A failed recompute leaves it, so the unit
+    shows as stale until a later run succeeds; marking again replaces the token, so an older recompute that read
+    the figures before the newer change cannot clear it (reports.tasks).
+    """
+
+    unit = models.ForeignKey(
+        "communes.AdministrativeUnit",
+        verbose_name=_("đơn vị"),
+        on_delete=models.CASCADE,
+        related_name="recompute_marks",
+    )
+    period = models.DateField(_("tháng"))
+    token = models.UUIDField(_("mã lượt tính"))
+    marked_at = models.DateTimeField(_("đánh dấu lúc"))
+
+    class Meta:
+        verbose_name = _("kết quả đang tính lại")
+        verbose_name_plural = _("kết quả đang tính lại")
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="recompute_mark_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.period:%m/%Y}"
+
+
 class DocumentKind(models.TextChoices):
     PROVINCE = "province", _("Báo cáo tháng của tỉnh")
     DISTRICT = "district", _("Báo cáo tháng của huyện")
@@ -61,7 +87,7 @@ class DocumentSettings(models.Model):
     """What an office put on a printed document of a unit for a month: number, date, signer, recipients, wording.
 
     The number, date and title belong to the month; the issuing body, signer, recipients and wording carry
-    forward, so next month's form starts from the unit's latest choices (reports.documents.settings_for).
+    forward, so next month's form starts from the unit's latest choices (reports.documents.builders.settings_for).
     """
 
     unit = models.ForeignKey(

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Min, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from communes.models import AdministrativeUnit, Kind, Level
+from communes.months import months_between
 from criteria.definitions import build_programmes_by_province
-from criteria.evaluation import revocation_risk, summarize_programme
+from criteria.evaluation import revocation_risk
 from criteria.models import CriteriaSet, Measure, Programme
 from criteria.models import Level as CriteriaLevel
+from monthly.evaluation import evaluate_unit
 from monthly.services import carried_values, programme_for
 from records.models import Recognition, Target, TargetKind
-from reports.models import Status
+from reports.models import RecomputeMark, Status
 
 
 def what_if_measures(*, programme: str, set_code: str = "", province_code: str = "") -> list[Measure]:
@@ -52,7 +56,6 @@ def tier_rank(tier: str) -> int:
     return TIER_RANK.get(tier or "", 0)
 
 
-CRITERIA_LEVEL = {Level.COMMUNE: "commune", Level.DISTRICT: "district", Level.VILLAGE: "village"}
 # District measures of QĐ 320 that the portal derives from its communes' statuses instead of asking for them.
 DERIVED_DISTRICT_MEASURES = ("district_communes_standard_pct", "district_communes_advanced_pct")
 
@@ -105,14 +108,13 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
 
 def _status(unit, period, programme, definitions, regions, codes, by_measure_id, values=None) -> Status:
     values = values if values is not None else {codes[m]: v for m, v in by_measure_id.items()}
-    profile = unit.threshold_profile(regions.get(unit.province_code, ""))
-    tier, summaries = summarize_programme(
-        definitions[unit.province_code],
-        profile,
-        period.year,
+    tier, summaries = evaluate_unit(
+        unit,
+        period,
         values,
-        level=CRITERIA_LEVEL[unit.level],
-        failing_for="next",
+        province_region=regions.get(unit.province_code, ""),
+        definition=definitions[unit.province_code],
+        summary=True,
     )
     lowest = next(iter(summaries.values()), None)
     return Status(
@@ -151,21 +153,56 @@ def _commune_shares(districts, period, programme, fresh: dict[int, Status]) -> d
     return result
 
 
-def recompute_after_approval(*, units, period: dt.date) -> int:
-    """An approval changed: recompute from that month to the last computed one, for the tracked units concerned.
-
-    A district's shares depend on all its communes, so a commune's approval recomputes its whole district.
-    """
+def approval_scope(*, units, period: dt.date) -> tuple[QuerySet, list[dt.date]]:
+    """The tracked units an approval change of `units` in `period` affects, and the months to recompute: from that
+    month to the last one computed. A district's shares depend on all its communes, so a commune's approval
+    recomputes its whole district."""
     unit_ids = {u.pk for u in units}
     district_ids = {u.parent_id for u in units if u.level == Level.COMMUNE and u.parent_id}
     district_ids |= {u.pk for u in units if u.level == Level.DISTRICT}
     last = Status.objects.filter(unit_id__in=unit_ids | district_ids).aggregate(last=Max("period"))["last"] or period
     affected = tracked_units().filter(Q(pk__in=unit_ids | district_ids) | Q(parent_id__in=district_ids))
-    count, month = 0, period
-    while month <= max(last, period):
-        count += recompute_statuses(period=month, units=affected)
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return affected, months_between(period, max(last, period))
+
+
+@transaction.atomic
+def mark_stale(*, units: QuerySet, periods: list[dt.date]) -> str:
+    """Mark the units' statuses of these months as waiting for a recompute; returns the token that recompute clears
+    its marks with. A unit already marked gets the new token: the recompute queued before may have read older
+    figures, so only the new one may clear it."""
+    token = uuid.uuid4()
+    now = timezone.now()
+    marks = [
+        RecomputeMark(unit_id=unit_id, period=period, token=token, marked_at=now)
+        for unit_id in units.values_list("pk", flat=True)
+        for period in periods
+    ]
+    RecomputeMark.objects.bulk_create(
+        marks,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["unit", "period"],
+        update_fields=["token", "marked_at"],
+    )
+    return str(token)
+
+
+def recompute_marked(*, units: QuerySet, periods: list[dt.date], token: str) -> int:
+    """Recompute the units month by month; each month's new statuses and the clearing of that month's marks made
+    with `token` commit together, so a failure leaves the months not yet done marked."""
+    count = 0
+    for period in periods:
+        with transaction.atomic():
+            count += recompute_statuses(period=period, units=units)
+            RecomputeMark.objects.filter(unit__in=units, period=period, token=token).delete()
     return count
+
+
+def recompute_after_approval(*, units, period: dt.date, token: str) -> int:
+    """An approval changed: recompute from that month to the last computed one, for the tracked units concerned,
+    and clear the marks queued with `token` (reports.tasks)."""
+    affected, months = approval_scope(units=units, period=period)
+    return recompute_marked(units=affected, periods=months, token=token)
 
 
 # ---------------------------------------------------------------- what dashboards count (pure, over loaded rows)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from reports import export_views, pdf_views, views
+from reports import export_views, views
+from reports.documents import views as document_views
 
 app_name = "reports"
 
@@ -19,10 +20,10 @@ urlpatterns = [
         route
         for kind in ("province", "district", "commune", "directive")
         for route in (
-            path(f"pdf/{kind}/<str:code>/<month:month>/", pdf_views.document, {"kind": kind}, name=f"pdf-{kind}"),
+            path(f"pdf/{kind}/<str:code>/<month:month>/", document_views.document, {"kind": kind}, name=f"pdf-{kind}"),
             path(
                 f"pdf/{kind}/<str:code>/<month:month>/form/",
-                pdf_views.document_form,
+                document_views.document_form,
                 {"kind": kind},
                 name=f"pdf-{kind}-form",
             ),

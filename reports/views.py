@@ -15,6 +15,7 @@ from criteria.models import CriteriaSet, Level, Programme, SetStatus, Tier
 from criteria.services import UnknownCriteria, evaluate_values
 from reports import dashboard
 from reports.forms import MAX_YEAR, MIN_YEAR, MeasureValuesForm, WhatIfForm
+from reports.scorecard import scorecard_context
 from reports.services import what_if_measures
 
 # ---------------------------------------------------------------- dashboards and scorecard
@@ -63,7 +64,7 @@ def district_dashboard(request, code: str):
 def scorecard(request, code: str):
     """One commune for a month: every criterion explained, its history, and what the next tier still needs."""
     commune = unit_or_404(request, code, [UnitLevel.COMMUNE])
-    context = dashboard.scorecard_context(commune=commune, period=_period(request, commune), user=request.user)
+    context = scorecard_context(commune=commune, period=_period(request, commune), user=request.user)
     return render(request, "reports/scorecard.html", context)
 
 
@@ -75,15 +76,7 @@ def what_if(request):
     """Try values against the criteria without saving anything: one GET form whose query string carries it all,
     so a result can be bookmarked or sent to a colleague. Changing the programme or set refreshes the measures."""
     programmes = list(Programme.objects.order_by("-start_year"))
-    commune_sets = list(
-        CriteriaSet.objects.national()
-        .filter(level=Level.COMMUNE)
-        .order_by("rank", "code")
-        .values("code", "tier", "status", "programme__code")
-    )
-    # One entry per code, whatever the programmes repeating it.
-    set_choices = list({s["code"]: f"{Tier(s['tier']).label} ({s['code']})" for s in commune_sets}.items())
-    in_force = {s["programme__code"] for s in commune_sets if s["status"] == SetStatus.PUBLISHED}
+    set_choices, in_force = _commune_set_choices()
     # Links from the criteria pages carry only ?programme=&set=: they fill the form, they don't submit it.
     bound = "year" in request.GET
     form = WhatIfForm(
@@ -134,6 +127,20 @@ def what_if(request):
             "region_label": Region(profile.region).label if profile and profile.region else "",
         },
     )
+
+
+def _commune_set_choices() -> tuple[list[tuple[str, str]], set[str]]:
+    """The national commune sets to choose from, and the programmes whose commune sets are published."""
+    commune_sets = list(
+        CriteriaSet.objects.national()
+        .filter(level=Level.COMMUNE)
+        .order_by("rank", "code")
+        .values("code", "tier", "status", "programme__code")
+    )
+    # One entry per code, whatever the programmes repeating it.
+    set_choices = list({s["code"]: f"{Tier(s['tier']).label} ({s['code']})" for s in commune_sets}.items())
+    in_force = {s["programme__code"] for s in commune_sets if s["status"] == SetStatus.PUBLISHED}
+    return set_choices, in_force
 
 
 def _initial(programmes: list[Programme], in_force: set[str], query) -> dict:

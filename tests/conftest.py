@@ -54,6 +54,12 @@ def _client_for(user) -> Client:
 
 
 @pytest.fixture
+def client_for(db):
+    """A browser session logged in as the given user: `client_for(user).get(url)`."""
+    return _client_for
+
+
+@pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
 

@@ -7,5 +7,4 @@ from communes.api import views
 router = SimpleRouter()
 router.register("units", views.AdministrativeUnitViewSet, basename="unit")
 
-# Viewsets are registered here; api/urls.py mounts them under /api/v1/ through one router.
-urlpatterns: list = []
+urlpatterns = router.urls

@@ -1,4 +1,4 @@
-"""The criteria app's API endpoints: the router's viewsets (mounted by api/urls.py) and any plain paths."""
+"""The criteria app's API endpoints: the router's viewsets (included by api/urls.py) and any plain paths."""
 
 from rest_framework.routers import SimpleRouter
 
@@ -8,5 +8,4 @@ router = SimpleRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("criteria-sets", CriteriaSetViewSet, basename="criteria-set")
 
-# Viewsets are registered here; api/urls.py mounts them under /api/v1/ through one router.
-urlpatterns: list = []
+urlpatterns = router.urls

@@ -7,5 +7,4 @@ from monthly.api import views
 router = SimpleRouter()
 router.register("reports", views.ReportViewSet, basename="report")
 
-# Viewsets are registered here; api/urls.py mounts them under /api/v1/ through one router.
-urlpatterns: list = []
+urlpatterns = router.urls

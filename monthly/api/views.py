@@ -50,16 +50,16 @@ def refusal(exc: services.ReportError) -> Response:
     list=extend_schema(responses={200: ReportSerializer, **errors(400, 401, 404, 429)}),
     retrieve=extend_schema(responses={200: ReportDetailSerializer, **errors(401, 404, 429)}),
     create=extend_schema(
-        summary="Lưu bản nháp báo cáo tháng của một đơn vị (tạo mới nếu chưa có)",
+        summary=_("Lưu bản nháp báo cáo tháng của một đơn vị (tạo mới nếu chưa có)"),
         request=ReportCreateSerializer,
         responses={
-            201: OpenApiResponse(ReportDetailSerializer, description="Đã tạo báo cáo của tháng."),
-            200: OpenApiResponse(ReportDetailSerializer, description="Đã lưu vào báo cáo đã có của tháng."),
+            201: OpenApiResponse(ReportDetailSerializer, description=_("Đã tạo báo cáo của tháng.")),
+            200: OpenApiResponse(ReportDetailSerializer, description=_("Đã lưu vào báo cáo đã có của tháng.")),
             **errors(400, 401, 403, 404, 409, 429),
         },
     ),
     partial_update=extend_schema(
-        summary="Sửa số liệu của bản nháp (hoặc báo cáo bị trả lại), kèm phiên bản đã đọc",
+        summary=_("Sửa số liệu của bản nháp (hoặc báo cáo bị trả lại), kèm phiên bản đã đọc"),
         request=ReportUpdateSerializer,
         responses={200: ReportDetailSerializer, **errors(400, 401, 403, 404, 409, 429)},
     ),
@@ -119,7 +119,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self._detail(report))
 
     @extend_schema(
-        summary="Gửi báo cáo tới Văn phòng điều phối",
+        summary=_("Gửi báo cáo tới Văn phòng điều phối"),
         request=None,
         responses={200: ReportDetailSerializer, **errors(401, 403, 404, 409, 429)},
     )

@@ -8,5 +8,4 @@ router = SimpleRouter()
 router.register("recognitions", views.RecognitionViewSet, basename="recognition")
 router.register("targets", views.TargetViewSet, basename="target")
 
-# Viewsets are registered here; api/urls.py mounts them under /api/v1/ through one router.
-urlpatterns: list = []
+urlpatterns = router.urls

@@ -12,7 +12,8 @@ from rest_framework import serializers
 from communes.models import AdministrativeUnit, Level
 from criteria.choices import CommuneGroup, Region
 from criteria.definitions import measure_def
-from criteria.evaluation import InvalidValue, Outcome, UnitProfile, coerce_value
+from criteria.evaluation import Outcome, UnitProfile
+from criteria.measures import InvalidValue, coerce_value
 from criteria.models import Measure, Programme, Tier
 from reports.filtersets import MONTH_PATTERN
 from reports.forms import MAX_YEAR, MIN_YEAR
@@ -22,7 +23,7 @@ from reports.models import Status
 
 
 class SetSummarySerializer(serializers.Serializer):
-    """What a status keeps of one set's result (criteria.evaluation.SetSummary.as_dict)."""
+    """What a status keeps of one set's result (criteria.summary.SetSummary.as_dict)."""
 
     met = serializers.BooleanField()
     reached = serializers.BooleanField(help_text=_("Đạt, và mọi mức thấp hơn cũng đạt"))

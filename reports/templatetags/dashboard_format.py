@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from criteria.models import Tier
 from monthly.models import ReportStatus
 from records.models import RecognisedTier
-from reports import documents
+from reports.documents import builders
 
 register = template.Library()
 
@@ -30,4 +30,4 @@ def report_status_label(status: str | None) -> str:
     return ReportStatus(status).label if status in ReportStatus.values else "—"
 
 
-register.filter("in_sentence", documents.in_sentence)
+register.filter("in_sentence", builders.in_sentence)

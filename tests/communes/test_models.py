@@ -50,7 +50,7 @@ def test_path_joins_codes_from_the_root(tree):
 
 
 def test_subtree_by_path_prefix(tree):
-    subtree = AdministrativeUnit.objects.subtree_of(tree.dak_glei)
+    subtree = AdministrativeUnit.objects.filter(path__startswith=tree.dak_glei.path)
     assert set(subtree.values_list("code", flat=True)) == {"610", "23338", "23353", "23341"}
     assert set(
         AdministrativeUnit.objects.filter(path__startswith=tree.province.path).values_list("level", flat=True)
@@ -59,7 +59,7 @@ def test_subtree_by_path_prefix(tree):
         Level.DISTRICT,
         Level.COMMUNE,
     }
-    assert tree.other_commune not in AdministrativeUnit.objects.subtree_of(tree.province)
+    assert tree.other_commune not in AdministrativeUnit.objects.filter(path__startswith=tree.province.path)
 
 
 def test_proxy_models_each_see_their_level(tree):

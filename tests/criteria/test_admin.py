@@ -3,7 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from criteria.models import CriteriaSet, Threshold
-from criteria.yaml_io import dump_criteria_set, import_criteria_text
+from criteria.yaml_dump import dump_criteria_set
+from criteria.yaml_io import import_criteria_text
 from tests.criteria.samples import STANDARD
 
 pytestmark = pytest.mark.django_db

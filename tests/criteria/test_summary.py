@@ -27,8 +27,8 @@ from criteria.evaluation import (
     UnitProfile,
     _json_value,
     evaluate_programme,
-    summarize_programme,
 )
+from criteria.summary import summarize_programme
 
 D = Decimal
 REGIONS = list(REGION_NAMES)
@@ -383,9 +383,9 @@ def test_relative_threshold_is_exactly_110_percent_in_both_paths():
 
 
 def test_explanation_does_not_depend_on_which_unit_was_evaluated_first():
-    """BUG: the threshold cache is keyed by the *threshold* region, not the unit's own region, so the basis
-    written for a TN commune under the TDMNPB rule depends on whether a TDMNPB-region commune was evaluated
-    before it with the same ProgrammeDef (as in any batch over a province or the country)."""
+    """The basis written for a TN commune under the TDMNPB rule is the same whether or not a TDMNPB-region
+    commune was evaluated before it with the same ProgrammeDef (as in any batch over a province or the country):
+    the threshold cache is keyed by the unit's own region, not the threshold's."""
     income = MeasureDef("income", "Thu nhập", "number", "triệu đồng", D(0), D(2000))
     indicator = IndicatorDef(
         "10.1", "Thu nhập", ">=", income, (ThresholdDef(value=D(50)), ThresholdDef(value=D(39), region=TDMNPB))

@@ -10,7 +10,8 @@ from criteria.definitions import build_programme
 from criteria.evaluation import UnitProfile, choose_threshold, evaluate_programme
 from criteria.models import CriteriaSet, Criterion, Indicator, Measure, Programme, SetStatus, Threshold
 from criteria.services import clone_set_for_province
-from criteria.yaml_io import CriteriaFileError, dump_criteria_set, import_criteria_text, parse_criteria_yaml
+from criteria.yaml_dump import dump_criteria_set
+from criteria.yaml_io import CriteriaFileError, import_criteria_text, parse_criteria_yaml
 from tests.criteria.samples import PROGRAMME, STANDARD
 
 pytestmark = pytest.mark.django_db

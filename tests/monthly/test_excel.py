@@ -23,9 +23,9 @@ from monthly.excel import (
     SHEET_GUIDE,
     UploadError,
     apply_upload,
-    export_template,
     read_upload,
 )
+from monthly.excel_template import export_template
 from monthly.models import Report, ReportStatus, Value, ValueChange
 from monthly.services import approve_report, save_values, submit_report
 from tests.criteria.samples import STANDARD

@@ -43,12 +43,6 @@ def users(tree):
     }
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _recognition(unit, programme, **extra) -> Recognition:
     fields = {
         "tier": RecognisedTier.STANDARD,
@@ -166,10 +160,10 @@ ROLES = ["office", "district", "department", "viewer", "admin"]
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_permission_matrix_in_scope(users, records, programme, role, action):
+def test_permission_matrix_in_scope(client_for, users, records, programme, role, action):
     method, name, key, data = ACTIONS[action]
     url = _url(name, records[key] if key else None)
-    client = _client(users[role])
+    client = client_for(users[role])
     response = client.get(url) if method == "get" else client.post(url, data(programme))
     assert response.status_code == EXPECTED[action][role], response.content[:300]
 
@@ -179,10 +173,10 @@ OUT_OF_SCOPE = [action for action, (_m, _n, key, _d) in ACTIONS.items() if key]
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", OUT_OF_SCOPE)
-def test_records_of_another_province_answer_404(users, records, programme, role, action):
+def test_records_of_another_province_answer_404(client_for, users, records, programme, role, action):
     method, name, key, data = ACTIONS[action]
     url = _url(name, records[f"far_{key}"])
-    client = _client(users[role])
+    client = client_for(users[role])
     response = client.get(url) if method == "get" else client.post(url, data(programme))
     expected = {"get": 200, "post": 302} if role == "admin" else {"get": 404, "post": 404}
     assert response.status_code == expected[method]
@@ -198,14 +192,14 @@ def test_anonymous_people_go_to_the_login_page(records, programme, action):
 
 
 @pytest.mark.parametrize("name", ["recognition-revoke", "target-delete", "plan-delete"])
-def test_actions_refuse_get(users, records, name):
+def test_actions_refuse_get(client_for, users, records, name):
     key = name.split("-")[0]
-    assert _client(users["office"]).get(_url(name, records[key])).status_code == 405
+    assert client_for(users["office"]).get(_url(name, records[key])).status_code == 405
 
 
-def test_a_district_office_cannot_write_for_a_commune_of_another_district(tree, programme, records):
+def test_a_district_office_cannot_write_for_a_commune_of_another_district(client_for, tree, programme, records):
     office = MembershipFactory(unit=tree.ngoc_hoi, role=Role.OFFICE).user
-    client = _client(office)
+    client = client_for(office)
     # The record is outside its scope: as if it did not exist.
     assert client.get(_url("recognition-edit", records["recognition"])).status_code == 404
     response = client.post(_url("recognition-create"), recognition_data(programme, unit_code="23353"))
@@ -218,7 +212,7 @@ def test_a_district_office_cannot_write_for_a_commune_of_another_district(tree, 
 # ---------------------------------------------------------------- lists
 
 
-def test_recognition_list_shows_the_scope_and_the_state(tree, users, records, programme):
+def test_recognition_list_shows_the_scope_and_the_state(client_for, tree, users, records, programme):
     _recognition(
         tree.dak_mon,
         programme,
@@ -227,7 +221,7 @@ def test_recognition_list_shows_the_scope_and_the_state(tree, users, records, pr
         revoked_date=dt.date(2024, 2, 1),
         revocation_reason="Không duy trì",
     )
-    response = _client(users["district"]).get(_url("recognition-list"))
+    response = client_for(users["district"]).get(_url("recognition-list"))
     body = response.content.decode()
     assert [r["record"].unit.code for r in response.context["rows"]] == ["23341", "23353"]
     assert "Xã Đông" not in body  # Gia Lai
@@ -239,10 +233,10 @@ def test_recognition_list_shows_the_scope_and_the_state(tree, users, records, pr
     assert reverse("records:recognition-edit", args=[records["recognition"].pk]) not in body
 
 
-def test_recognition_list_filters_by_tier_and_state(tree, users, records, programme):
+def test_recognition_list_filters_by_tier_and_state(client_for, tree, users, records, programme):
     _recognition(tree.dak_pek, programme, tier=RecognisedTier.ADVANCED, decision_number="5/QĐ-UBND")
     _recognition(tree.dak_mon, programme, revoked_decision_number="9/QĐ", revoked_date=dt.date(2024, 2, 1))
-    client = _client(users["office"])
+    client = client_for(users["office"])
 
     def numbers(query):
         response = client.get(_url("recognition-list"), query)
@@ -257,25 +251,25 @@ def test_recognition_list_filters_by_tier_and_state(tree, users, records, progra
     assert 'id="header-search" type="search" name="q" value=""' in body
 
 
-def test_office_sees_edit_links_and_the_add_button(users, records):
-    body = _client(users["office"]).get(_url("recognition-list")).content.decode()
+def test_office_sees_edit_links_and_the_add_button(client_for, users, records):
+    body = client_for(users["office"]).get(_url("recognition-list")).content.decode()
     assert reverse("records:recognition-create") in body
     assert reverse("records:recognition-edit", args=[records["recognition"].pk]) in body
     assert reverse("records:recognition-edit", args=[records["far_recognition"].pk]) not in body
 
 
-def test_target_list_reads_targets_as_sentences(tree, users, records):
+def test_target_list_reads_targets_as_sentences(client_for, tree, users, records):
     Target.objects.create(unit=tree.province, year=2025, kind=TargetKind.MIN_CRITERIA, value=15, source="3299/CTr")
-    response = _client(users["office"]).get(_url("target-list"), {"year": "2025"})
+    response = client_for(users["office"]).get(_url("target-list"), {"year": "2025"})
     body = response.content.decode()
     assert "Ít nhất 4 xã đạt chuẩn NTM" in body
     assert "Mọi xã đạt ít nhất 15 tiêu chí" in body
     assert "Tỉnh Gia Lai" not in body
 
 
-def test_plan_list_filters_by_year_and_tier(tree, users, records):
+def test_plan_list_filters_by_year_and_tier(client_for, tree, users, records):
     CommunePlan.objects.create(unit=tree.dak_mon, tier=RecognisedTier.STANDARD, year=2024)
-    client = _client(users["viewer"])
+    client = client_for(users["viewer"])
     rows = client.get(_url("plan-list"), {"year": "2024"}).context["rows"]
     assert [r["record"].unit.code for r in rows] == ["23341"]
     rows = client.get(_url("plan-list"), {"tier": "advanced"}).context["rows"]
@@ -283,11 +277,13 @@ def test_plan_list_filters_by_year_and_tier(tree, users, records):
 
 
 @pytest.mark.parametrize("extra", [0, 25])
-def test_recognition_list_runs_a_fixed_number_of_queries(tree, users, programme, extra, django_assert_num_queries):
+def test_recognition_list_runs_a_fixed_number_of_queries(
+    client_for, tree, users, programme, extra, django_assert_num_queries
+):
     for i in range(extra + 1):
         commune = UnitFactory(parent=tree.dak_glei, code=f"{80000 + i}", name=f"Xã Thử {i}")
         _recognition(commune, programme, decision_number=f"{i}/QĐ-UBND")
-    client = _client(users["office"])
+    client = client_for(users["office"])
     # session, user, memberships, count (paginator), decisions (+ unit, district, programme), header's membership
     with django_assert_num_queries(6):
         response = client.get(_url("recognition-list"))
@@ -296,12 +292,12 @@ def test_recognition_list_runs_a_fixed_number_of_queries(tree, users, programme,
 
 
 @pytest.mark.parametrize("extra", [0, 25])
-def test_target_and_plan_lists_run_a_fixed_number_of_queries(tree, users, extra, django_assert_num_queries):
+def test_target_and_plan_lists_run_a_fixed_number_of_queries(client_for, tree, users, extra, django_assert_num_queries):
     for i in range(extra + 1):
         commune = UnitFactory(parent=tree.dak_glei, code=f"{80000 + i}", name=f"Xã Thử {i}")
         CommunePlan.objects.create(unit=commune, tier=RecognisedTier.STANDARD, year=2025)
         Target.objects.create(unit=tree.dak_glei, year=2025 + i, kind=TargetKind.YEARLY_GAIN, value=1)
-    client = _client(users["office"])
+    client = client_for(users["office"])
     # session, user, memberships, count (paginator), targets (+ unit, its parent), header's membership
     with django_assert_num_queries(6):
         response = client.get(_url("target-list"))
@@ -316,7 +312,9 @@ def test_target_and_plan_lists_run_a_fixed_number_of_queries(tree, users, extra,
 
 
 def _post_recognition(users, programme, url=None, **overrides):
-    return _client(users["office"]).post(url or _url("recognition-create"), recognition_data(programme, **overrides))
+    client = Client()
+    client.force_login(users["office"])
+    return client.post(url or _url("recognition-create"), recognition_data(programme, **overrides))
 
 
 def test_office_records_a_recognition_for_a_commune_chosen_by_code(tree, users, programme):
@@ -334,8 +332,8 @@ def test_a_district_may_be_recognised_too(tree, users, programme):
     assert Recognition.objects.get().unit == tree.dak_glei
 
 
-def test_create_page_suggests_the_units_of_the_scope(users, programme):
-    body = _client(users["office"]).get(_url("recognition-create")).content.decode()
+def test_create_page_suggests_the_units_of_the_scope(client_for, users, programme):
+    body = client_for(users["office"]).get(_url("recognition-create")).content.decode()
     assert '<option value="23353">Xã Đắk Pék · Huyện Đắk Glei</option>' in body
     assert "23617" not in body  # Gia Lai
 
@@ -401,10 +399,10 @@ def test_a_revoked_decision_may_be_recorded_as_history(tree, users, programme):
     assert Recognition.objects.filter(revoked_date=dt.date(2023, 6, 1)).count() == 1
 
 
-def test_editing_keeps_the_record_and_checks_the_new_unit(tree, users, programme, records):
+def test_editing_keeps_the_record_and_checks_the_new_unit(client_for, tree, users, programme, records):
     recognition = records["recognition"]
     url = _url("recognition-edit", recognition)
-    page = _client(users["office"]).get(url).content.decode()
+    page = client_for(users["office"]).get(url).content.decode()
     assert 'value="23353"' in page
     assert "Thu hồi quyết định công nhận" in page
 
@@ -420,10 +418,10 @@ def test_editing_keeps_the_record_and_checks_the_new_unit(tree, users, programme
     assert Recognition.objects.count() == 2  # with Gia Lai's: nothing added
 
 
-def test_an_in_force_decision_is_revoked_only_through_its_own_form(users, records, programme):
+def test_an_in_force_decision_is_revoked_only_through_its_own_form(client_for, users, records, programme):
     recognition = records["recognition"]
     url = _url("recognition-edit", recognition)
-    page = _client(users["office"]).get(url).content.decode()
+    page = client_for(users["office"]).get(url).content.decode()
     # One set of revocation fields on the page: the revocation form's.
     assert page.count('id="id_revoked_date"') == 1
     assert reverse("records:recognition-revoke", args=[recognition.pk]) in page
@@ -444,24 +442,24 @@ def test_the_programme_must_match_the_decision_date(tree, users, programme):
     assert _post_recognition(users, programme, decision_date="2019-11-05").status_code == 302
 
 
-def test_new_decisions_default_to_the_programme_in_force(users, programme, monkeypatch):
+def test_new_decisions_default_to_the_programme_in_force(client_for, users, programme, monkeypatch):
     later = Programme.objects.create(code="2026-2030", name="Giai đoạn 2026-2030", start_year=2026, end_year=2030)
     for p, status in ((programme, "published"), (later, "draft")):
         CriteriaSet.objects.create(
             programme=p, code="commune-standard", name="Xã NTM", level="commune", tier="standard", rank=1, status=status
         )
-    client = _client(users["office"])
+    client = client_for(users["office"])
     assert client.get(_url("recognition-create")).context["form"]["programme"].initial == programme.pk
     moment = timezone.make_aware(dt.datetime(2026, 11, 22, 12, 0))
     monkeypatch.setattr(timezone, "now", lambda: moment)
     # 2026-2030 has begun but its sets are still drafts: 2021-2025 is what decisions are judged by.
-    client = _client(users["office"])  # a new session: the old one expired in the jump of two years
+    client = client_for(users["office"])  # a new session: the old one expired in the jump of two years
     assert client.get(_url("recognition-create")).context["form"]["programme"].initial == programme.pk
 
 
-def test_revoking_records_number_date_and_reason(users, records):
+def test_revoking_records_number_date_and_reason(client_for, users, records):
     recognition = records["recognition"]
-    response = _client(users["office"]).post(_url("recognition-revoke", recognition), REVOKE)
+    response = client_for(users["office"]).post(_url("recognition-revoke", recognition), REVOKE)
     assert response.status_code == 302
     recognition.refresh_from_db()
     assert (recognition.revoked_decision_number, recognition.revoked_date) == ("88/QĐ-UBND", dt.date(2024, 4, 2))
@@ -481,9 +479,9 @@ def test_revoking_records_number_date_and_reason(users, records):
         ({**REVOKE, "revocation_reason": "  "}, ["Nhập lý do thu hồi."]),
     ],
 )
-def test_refused_revocation_names_the_fields_and_changes_nothing(users, records, data, messages):
+def test_refused_revocation_names_the_fields_and_changes_nothing(client_for, users, records, data, messages):
     recognition = records["recognition"]
-    response = _client(users["office"]).post(_url("recognition-revoke", recognition), data)
+    response = client_for(users["office"]).post(_url("recognition-revoke", recognition), data)
     assert response.status_code == 400
     body = response.content.decode()
     for message in messages:
@@ -493,9 +491,9 @@ def test_refused_revocation_names_the_fields_and_changes_nothing(users, records,
     assert recognition.revoked_decision_number == ""
 
 
-def test_a_decision_is_revoked_once(users, records):
+def test_a_decision_is_revoked_once(client_for, users, records):
     recognition = records["recognition"]
-    client = _client(users["office"])
+    client = client_for(users["office"])
     client.post(_url("recognition-revoke", recognition), REVOKE)
     response = client.post(_url("recognition-revoke", recognition), {**REVOKE, "revoked_decision_number": "99/QĐ"})
     assert response.status_code == 400
@@ -507,8 +505,8 @@ def test_a_decision_is_revoked_once(users, records):
 # ---------------------------------------------------------------- targets and plans
 
 
-def test_office_records_the_province_target(tree, users):
-    response = _client(users["office"]).post(_url("target-create"), target_data())
+def test_office_records_the_province_target(client_for, tree, users):
+    response = client_for(users["office"]).post(_url("target-create"), target_data())
     assert response.status_code == 302
     target = Target.objects.get()
     assert (target.unit, target.year, target.kind, target.tier, target.value) == (
@@ -538,15 +536,15 @@ def test_office_records_the_province_target(tree, users):
         ({"unit_code": "64"}, "Mã tỉnh hoặc huyện: không có đơn vị mã 64 trong phạm vi"),
     ],
 )
-def test_refused_target_names_the_field_and_saves_nothing(users, overrides, message):
-    response = _client(users["office"]).post(_url("target-create"), target_data(**overrides))
+def test_refused_target_names_the_field_and_saves_nothing(client_for, users, overrides, message):
+    response = client_for(users["office"]).post(_url("target-create"), target_data(**overrides))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Target.objects.exists()
 
 
-def test_a_target_is_recorded_once(tree, users):
-    client = _client(users["office"])
+def test_a_target_is_recorded_once(client_for, tree, users):
+    client = client_for(users["office"])
     assert client.post(_url("target-create"), target_data()).status_code == 302
     response = client.post(_url("target-create"), target_data(value="25"))
     assert response.status_code == 400
@@ -556,14 +554,14 @@ def test_a_target_is_recorded_once(tree, users):
     assert Target.objects.get().value == 20
 
 
-def test_deleting_a_target(users, records):
-    response = _client(users["office"]).post(_url("target-delete", records["target"]), {"next": "/records/targets/"})
+def test_deleting_a_target(client_for, users, records):
+    response = client_for(users["office"]).post(_url("target-delete", records["target"]), {"next": "/records/targets/"})
     assert response.status_code == 302
     assert not Target.objects.filter(pk=records["target"].pk).exists()
 
 
-def test_office_plans_a_commune(tree, users):
-    response = _client(users["office"]).post(_url("plan-create"), plan_data(note="Phấn đấu năm 2025"))
+def test_office_plans_a_commune(client_for, tree, users):
+    response = client_for(users["office"]).post(_url("plan-create"), plan_data(note="Phấn đấu năm 2025"))
     assert response.status_code == 302
     plan = CommunePlan.objects.get()
     assert (plan.unit, plan.tier, plan.year, plan.note) == (
@@ -587,19 +585,19 @@ def test_office_plans_a_commune(tree, users):
         ({"year": "2019"}, "Năm phải từ 2021 đến 2035."),
     ],
 )
-def test_refused_plan_names_the_field_and_saves_nothing(users, records, overrides, message):
+def test_refused_plan_names_the_field_and_saves_nothing(client_for, users, records, overrides, message):
     before = CommunePlan.objects.count()
-    response = _client(users["office"]).post(_url("plan-create"), plan_data(**overrides))
+    response = client_for(users["office"]).post(_url("plan-create"), plan_data(**overrides))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert CommunePlan.objects.count() == before
 
 
-def test_deleting_a_plan(users, records):
-    assert _client(users["office"]).post(_url("plan-delete", records["plan"])).status_code == 302
+def test_deleting_a_plan(client_for, users, records):
+    assert client_for(users["office"]).post(_url("plan-delete", records["plan"])).status_code == 302
     assert not CommunePlan.objects.filter(pk=records["plan"].pk).exists()
 
 
-def test_unsafe_next_falls_back_to_the_list(users):
-    response = _client(users["office"]).post(_url("plan-create"), plan_data(next="https://example.com/"))
+def test_unsafe_next_falls_back_to_the_list(client_for, users):
+    response = client_for(users["office"]).post(_url("plan-create"), plan_data(next="https://example.com/"))
     assert response["Location"] == reverse("records:plan-list")

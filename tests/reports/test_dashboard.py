@@ -11,7 +11,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,8 +21,9 @@ from monthly.models import Report, ReportStatus
 from monthly.services import approve_report, save_values, submit_report
 from records.models import CommunePlan, Recognition, Target, TargetKind
 from reports import charts
-from reports.dashboard import province_context, recognitions_on
+from reports.dashboard import province_context
 from reports.models import Status
+from reports.scope import recognitions_on
 from reports.services import recompute_statuses, tracked_units
 from tests.criteria.samples import STANDARD
 from tests.factories import MembershipFactory, UnitFactory, UserFactory, unit
@@ -42,12 +42,6 @@ def frozen(monkeypatch):
     """10 June 2024, noon in Vietnam: May's reports were due on the 25th."""
     moment = timezone.make_aware(dt.datetime(2024, 6, 10, 12, 0))
     monkeypatch.setattr(timezone, "now", lambda: moment)
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _approved(unit, raw, *, official, office, period=MAY):
@@ -325,7 +319,7 @@ def test_scorecard_before_any_approved_figures_says_nothing_is_known_yet(kon_tum
         ("office", "/dashboard/district/23353/", 404),  # a commune code is no district
     ],
 )
-def test_dashboards_answer_404_out_of_scope(tree, role, url, expected):
+def test_dashboards_answer_404_out_of_scope(client_for, tree, role, url, expected):
     users = {
         "office": lambda: MembershipFactory(unit=tree.province, role=Role.OFFICE).user,
         "district": lambda: MembershipFactory(unit=tree.dak_glei, role=Role.DISTRICT).user,
@@ -333,7 +327,7 @@ def test_dashboards_answer_404_out_of_scope(tree, role, url, expected):
         "nobody": lambda: UserFactory(),
         "admin": lambda: UserFactory(is_superuser=True, is_staff=True),
     }
-    assert _client(users[role]()).get(url).status_code == expected
+    assert client_for(users[role]()).get(url).status_code == expected
 
 
 def test_dashboards_require_login(client, tree):
@@ -435,12 +429,13 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(tree, office_client, 
     _grow_province(tree, count)
     # session, user, memberships, the province; then the context: districts and communes, the month's statuses
     # (+ programme), twelve-plus months of statuses for the trend, recognitions (+ unit), targets, commune
-    # plans, the month's reports, demo units; and the header's membership.
-    with django_assert_num_queries(13):
+    # plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark); and the
+    # header's membership.
+    with django_assert_num_queries(14):
         response = _province_page(office_client)
     assert response.context["summary"].communes == 3 + count
     # Without ?month: one more, the latest month with statuses.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert _province_page(office_client, query="").context["period"] == MAY
 
 
@@ -449,8 +444,9 @@ def test_district_page_runs_a_fixed_number_of_queries(tree, office_client, count
     _grow_province(tree, count)
     # session, user, memberships, the district; then the context: ancestors (the province's due day),
     # districts and communes, the month's statuses (+ programme), the trend's statuses, recognitions (+ unit),
-    # targets, commune plans, the month's reports, demo units; and the header's membership.
-    with django_assert_num_queries(14):
+    # targets, commune plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark);
+    # and the header's membership.
+    with django_assert_num_queries(15):
         response = office_client.get(reverse("reports:district-dashboard", args=["610"]) + f"?month={MONTH}")
     assert len(response.context["communes"]) == 2 + count
 
@@ -460,8 +456,9 @@ def test_scorecard_runs_a_fixed_number_of_queries(tree, office_client, count, dj
     _grow_province(tree, count)
     # session, user, memberships, the commune; then the context: ancestors, the month's programme, its sets,
     # criteria, indicators (+ measure) and thresholds, measure codes, carried figures, twelve months of
-    # statuses, recognitions, plans, demo units; and the header's membership.
-    with django_assert_num_queries(17):
+    # statuses, the months being recomputed (reports.RecomputeMark), recognitions, plans, demo units; and the
+    # header's membership.
+    with django_assert_num_queries(18):
         response = office_client.get(reverse("reports:scorecard", args=["900001"]) + f"?month={MONTH}")
     assert response.context["status"].criteria_met == 1
 

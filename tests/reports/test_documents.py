@@ -1,7 +1,7 @@
 """Printed documents without printing: the words of the format, the letterhead and its form, who may print and set
 what, the directive's sentences, the HTML preview, and how many queries a document runs.
 
-The PDF itself is read in tests/reports/test_pdf.py; here reports.pdf_views.render_pdf is replaced by a stub that
+The PDF itself is read in tests/reports/test_pdf.py; here reports.documents.views.render_pdf is replaced by a stub that
 keeps the HTML it was given, so these tests stay fast.
 
 Kon Tum in December 2024 (the sample standard set, tests/criteria/samples.py: criterion 10, income, is key), on
@@ -24,17 +24,17 @@ from criteria.models import Programme
 from criteria.yaml_io import import_criteria_text
 from monthly.models import Report, ReportStatus
 from records.models import CommunePlan, Recognition, Target, TargetKind
-from reports import documents, pdf_views
-from reports.documents import (
+from reports.documents import builders
+from reports.documents import views as document_views
+from reports.documents.builders import (
     DIRECTIVE_BODY,
-    directive_document,
-    directive_paragraphs,
     directive_year,
     letterhead,
     official_date,
     settings_for,
     template_errors,
 )
+from reports.documents.directive import directive_document, directive_paragraphs
 from reports.models import DocumentKind, DocumentSettings, Status
 from tests.criteria.samples import STANDARD
 from tests.factories import MembershipFactory, UserFactory, unit
@@ -65,7 +65,7 @@ def printed(monkeypatch):
         pages.append(source)
         return STUB_PDF
 
-    monkeypatch.setattr(pdf_views, "render_pdf", render_pdf)
+    monkeypatch.setattr(document_views, "render_pdf", render_pdf)
     return pages
 
 
@@ -200,10 +200,10 @@ def test_a_directive_from_october_on_steers_the_year_ahead(period, year):
 
 
 def test_filename_says_what_whose_and_when(tree):
-    assert documents.filename("province", tree.province, DEC) == "bao-cao-ntm-62-2024-12.pdf"
-    assert documents.filename("district", tree.dak_glei, DEC) == "bao-cao-ntm-huyen-610-2024-12.pdf"
-    assert documents.filename("commune", tree.dak_pek, DEC) == "bao-cao-tieu-chi-xa-23353-2024-12.pdf"
-    assert documents.filename("directive", tree.province, DEC) == "du-thao-chi-thi-62-2024-12.pdf"
+    assert builders.filename("province", tree.province, DEC) == "bao-cao-ntm-62-2024-12.pdf"
+    assert builders.filename("district", tree.dak_glei, DEC) == "bao-cao-ntm-huyen-610-2024-12.pdf"
+    assert builders.filename("commune", tree.dak_pek, DEC) == "bao-cao-tieu-chi-xa-23353-2024-12.pdf"
+    assert builders.filename("directive", tree.province, DEC) == "du-thao-chi-thi-62-2024-12.pdf"
 
 
 # ---------------------------------------------------------------- the directive's wording
@@ -235,7 +235,7 @@ def test_a_paragraphs_lines_are_joined_and_a_placeholder_inside_a_sentence_keeps
 def test_the_default_wording_uses_known_placeholders_only():
     assert template_errors(DIRECTIVE_BODY) == []
     names = set(re.findall(r"\$([a-z_]+)", DIRECTIVE_BODY))
-    assert names <= set(documents.DIRECTIVE_PLACEHOLDERS)
+    assert names <= set(builders.DIRECTIVE_PLACEHOLDERS)
     assert names >= {"ket_qua", "xa_nguy_co", "xa_ke_hoach", "huyen_cham_tien_do", "xa_qua_han"}
 
 
@@ -815,11 +815,12 @@ def test_document_previews_run_a_fixed_number_of_queries(
     _grow(kon_tum, programme, count)
     # session, user, memberships, the province; the dashboard's context (districts and communes, the month's
     # statuses (+ programme), the trend's statuses, recognitions (+ unit), targets, plans, the month's reports,
-    # demo units); the letterhead: the month's settings, the latest ones; an unverified threshold?
-    with django_assert_num_queries(15):
+    # demo units, the units being recomputed (reports.RecomputeMark)); the letterhead: the month's settings, the
+    # latest ones; an unverified threshold?
+    with django_assert_num_queries(16):
         response = office_client.get(_pdf_url("province") + "?preview=1")
     assert response.context["summary"].communes == 3 + count
     # The directive is built on the same facts under its own letterhead: one more, the districts' own targets.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = office_client.get(_pdf_url("directive") + "?preview=1")
     assert len(response.context["paragraphs"]) >= 4

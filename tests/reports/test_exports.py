@@ -11,7 +11,6 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -57,12 +56,6 @@ def frozen(monkeypatch):
     """10 June 2024, noon in Vietnam."""
     moment = timezone.make_aware(dt.datetime(2024, 6, 10, 12, 0))
     monkeypatch.setattr(timezone, "now", lambda: moment)
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _approved(unit, raw, *, official, office, period=MAY):
@@ -150,7 +143,7 @@ def test_office_downloads_each_scope_as_an_attachment(kon_tum, office_client, ki
         ("admin", "64", MONTH, 200),
     ],
 )
-def test_exports_answer_404_outside_the_users_scope(tree, kind, role, code, month, expected):
+def test_exports_answer_404_outside_the_users_scope(client_for, tree, kind, role, code, month, expected):
     users = {
         "office": lambda: MembershipFactory(unit=tree.province, role=Role.OFFICE).user,
         "district": lambda: MembershipFactory(unit=tree.dak_glei, role=Role.DISTRICT).user,
@@ -158,7 +151,7 @@ def test_exports_answer_404_outside_the_users_scope(tree, kind, role, code, mont
         "nobody": lambda: UserFactory(),
         "admin": lambda: UserFactory(is_superuser=True, is_staff=True),
     }
-    assert _download(_client(users[role]()), kind, code, month).status_code == expected
+    assert _download(client_for(users[role]()), kind, code, month).status_code == expected
 
 
 def test_a_village_code_is_no_scope(tree, office_client):

@@ -36,9 +36,9 @@ from criteria.yaml_io import import_criteria_text
 from monthly.models import Report, ReportStatus, Value
 from monthly.services import SENT, approve_report, save_values, submit_report
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
-from reports import documents
+from reports.documents import builders
+from reports.documents.pdf import render_pdf
 from reports.models import DocumentSettings, Status
-from reports.pdf import render_pdf
 from reports.services import recompute_statuses, tracked_units
 from tests.criteria.samples import STANDARD
 from tests.factories import MembershipFactory, kon_tum_tree, unit
@@ -178,7 +178,7 @@ def _kon_tum() -> dict:
 
 
 def _form_data(kind: str, unit_, period: dt.date, **changes) -> dict:
-    _saved, values = documents.settings_for(kind, unit_, period)
+    _saved, values = builders.settings_for(kind, unit_, period)
     data = {
         name: "" if value is None else (value.isoformat() if isinstance(value, dt.date) else value)
         for name, value in values.items()
@@ -252,7 +252,7 @@ def _get(client: Client, kind: str, unit_, expected: dict | None = None) -> Prin
         content_type=response["Content-Type"],
         disposition=response.get("Content-Disposition", ""),
         content=response.content,
-        filename=documents.filename(kind, unit_, DEC),
+        filename=builders.filename(kind, unit_, DEC),
         expected=expected or {},
     )
 

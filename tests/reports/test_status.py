@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 
 from communes.models import AdministrativeUnit, Level, Role
 from criteria.definitions import build_programme
-from criteria.evaluation import summarize_programme
 from criteria.models import Measure, Programme
+from criteria.summary import summarize_programme
 from criteria.yaml_io import import_criteria_text
 from monthly.models import Report, ReportStatus, Value
 from monthly.services import approve_report, save_values, submit_report, unapprove_report
@@ -246,7 +246,7 @@ def test_a_draft_provincial_set_judges_nobody(tree, approved):
     """A province's draft version of a set is not in force (CriteriaSetQuerySet.in_force_for): the national set
     judges its communes until it is published, in the batch path as in build_programme.
 
-    BUG: build_programmes_by_province does not apply in_force_for, so recompute_statuses judges Kon Tum's
+    Guards build_programmes_by_province applying in_force_for: otherwise recompute_statuses would judge Kon Tum's
     communes by the draft (income threshold 60 here) while the explained evaluation uses the national set."""
     draft = (
         STANDARD.replace("  province: null\n", '  province:\n    code: "62"\n    name: "Kon Tum"\n')
@@ -397,10 +397,9 @@ def test_a_districts_share_counts_communes_not_yet_computed_this_month_by_their_
 ):
     """Đắk Môn reported in May only; its figures carry into June, where it is still advanced.
 
-    BUG: when Đắk Pék's June approval recomputes Đắk Glei, _commune_shares reads Đắk Môn's *stored* June status,
-    which does not exist yet (nobody ran the month), and counts it as reaching no tier: the district's June
-    status says 50 % standard, 50 % advanced instead of 100 % / 100 %, until recompute_status is run for the
-    whole month."""
+    When Đắk Pék's June approval recomputes Đắk Glei, _commune_shares counts Đắk Môn at its carried tier, not as
+    reaching none for want of a stored June status: the district's June status is 100 % standard, 100 %
+    advanced without anyone running recompute_status for the whole month."""
     with django_capture_on_commit_callbacks(execute=True):
         approved(tree.dak_mon, MAY, {**GOOD, "poverty_rate": "2"})
         approved(tree.dak_pek, JUNE, {**GOOD, "poverty_rate": "2"})
@@ -412,9 +411,8 @@ def test_a_districts_share_counts_communes_not_yet_computed_this_month_by_their_
 def test_a_commune_at_a_tier_of_2026_2030_does_not_break_its_districts_recompute(tree, approved):
     """QĐ 51/2025's commune ladder is standard then *modern* (fixtures/criteria/2026-2030/commune-modern.yaml).
 
-    BUG: TIER_RANK only knows "", standard, advanced and model, so _commune_shares (and district_rule) raise
-    KeyError: 'modern' as soon as one commune of a district reaches that tier: recompute_statuses fails for the
-    whole month (and the approval signal raises after commit)."""
+    A commune at that tier must not make _commune_shares (or district_rule) fail on a tier TIER_RANK does not
+    rank: recompute_statuses completes the month and the approval goes through."""
     programme_2026 = PROGRAMME.replace('"2021-2025"', '"2026-2030"').replace("2021", "2026").replace("2025", "2030")
     standard_2026 = programme_2026 + STANDARD[len(PROGRAMME) :]
     modern_2026 = programme_2026 + ADVANCED[len(PROGRAMME) :].replace(
@@ -435,8 +433,8 @@ def test_approving_a_towns_report_gives_the_town_no_status(
     tree, ladder, official, office, django_capture_on_commit_callbacks
 ):
     """Only rural communes and districts get a status (tracked_units): a thị trấn is not judged by the commune
-    sets. BUG: recompute_after_approval recomputes whatever unit was approved, so approving the town's report
-    stores a Status for Thị trấn Đắk Glei that dashboards and the watch-list then count as a commune."""
+    sets, so approving the town's report stores no Status for Thị trấn Đắk Glei that dashboards and the
+    watch-list would then count as a commune."""
     report = save_values(unit=tree.dak_glei_town, period=MAY, raw=GOOD, by=official)
     submit_report(report=report, by=official)
 

@@ -203,8 +203,8 @@ def test_watch_list_is_at_risk_first_then_most_failed_then_in_vietnamese_order()
 def test_a_revoked_recognition_is_not_watched():
     """A commune whose recognition was revoked is no longer recognised: there is nothing left to revoke.
 
-    BUG (or an unwritten contract): target_progress skips revoked recognitions itself, watch_list does not,
-    so a page passing Recognition.objects.all() (as target_progress allows) lists revoked communes as at risk."""
+    watch_list skips revoked recognitions itself, as target_progress does, so a page may pass
+    Recognition.objects.all() without listing revoked communes as at risk."""
     unit = commune()
     statuses = {unit.pk: status(unit, **{STANDARD_SET: summary(list(range(1, 11)))})}
 
@@ -214,7 +214,7 @@ def test_a_revoked_recognition_is_not_watched():
 def test_a_commune_recognised_twice_is_listed_once_at_its_highest_tier():
     """Standard in 2022, advanced in 2024: both decisions stay in force, the commune is one line of the list.
 
-    BUG: watch_list makes one item per recognition, so the commune appears twice (once per tier)."""
+    watch_list makes one item per commune, not one per recognition."""
     unit = commune()
     sets = {STANDARD_SET: summary([4]), ADVANCED_SET: summary([4, 9])}
     statuses = {unit.pk: status(unit, 17, **sets)}
@@ -348,8 +348,8 @@ def test_min_criteria_counts_communes_with_at_least_that_many_criteria():
 def test_min_criteria_percent_is_the_share_of_communes():
     """'Every commune reaches at least 15 criteria': 3 of 5 communes there is 60 % of the target.
 
-    BUG: TargetProgress.percent divides by target.value, which for this kind is a number of criteria (15),
-    not of communes: it reports 20 % (3/15), and 413 % once 62 communes reach 15 criteria."""
+    TargetProgress.percent divides by the number of communes, not by target.value (a number of criteria for this
+    kind), which would report 20 % (3/15), and 413 % once 62 communes reach 15 criteria."""
     communes = [commune() for _ in range(5)]
     statuses = {u.pk: status(u, n) for u, n in zip(communes, [19, 15, 14, 16, 3], strict=True)}
 

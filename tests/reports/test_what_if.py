@@ -47,7 +47,8 @@ def test_form_offers_one_field_per_measure_with_unit_and_range(district_client, 
     assert not response.context["form"].is_bound
     text = response.text
     assert "Thu nhập bình quân đầu người" in text
-    assert "triệu đồng/người/năm · từ 0 đến 2000" in text
+    # The range as the entry page words it (criteria.measures.range_text).
+    assert "triệu đồng/người/năm · 0 – 2000" in text
     assert 'name="m_income_per_capita"' in text
     assert 'name="m_poverty_rate"' in text
     # A boolean measure is a select: empty, yes, no.

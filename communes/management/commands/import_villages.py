@@ -240,6 +240,35 @@ def _numbered(position: int, row: Sequence[object]) -> Row:
     return int(line_no), code, _cell_text(name), _cell_text(kind)
 
 
+def _village_name(
+    raw_name: str, raw_kind: str, kind: str | None, folded_prefixes: set[str]
+) -> tuple[str | None, tuple[str, str, str] | None]:
+    """(error, None) for a name that cannot be used, (None, None) when the kind's error is already reported, or
+    (None, (kind, name, short name)): the kind from its column or from the start of the name."""
+    if not raw_name:
+        return "cột tên thôn: không được để trống.", None
+    if fold(raw_name) in folded_prefixes:
+        return f"cột tên thôn: '{raw_name}' chỉ có loại, thiếu tên riêng.", None
+    try:
+        named_kind, short_name = split_name(raw_name, Level.VILLAGE)
+    except ValueError:
+        named_kind, short_name = None, raw_name
+    if raw_kind and kind is None:
+        return None, None  # already reported; the name cannot be built without a kind
+    if kind and named_kind and kind != named_kind:
+        return (
+            f"cột loại: '{raw_kind}' khác với loại ở đầu tên thôn '{raw_name}' ({VILLAGE_PREFIX[named_kind]}).",
+            None,
+        )
+    kind = kind or named_kind
+    if kind is None:
+        return f"cột loại: để trống thì tên thôn phải bắt đầu bằng loại ({KIND_LIST}); '{raw_name}' không có.", None
+    name = f"{VILLAGE_PREFIX[kind]} {short_name}"
+    if len(name) > NAME_MAX_LENGTH:
+        return f"cột tên thôn: '{name}' dài quá {NAME_MAX_LENGTH} ký tự.", None
+    return None, (kind, name, short_name)
+
+
 def _validate(rows: list[Row]) -> tuple[list[tuple[int, AdministrativeUnit, str, str, str]], list[str], set[int]]:
     """(line, commune, kind, name, short name) for each good row, the errors, and the lines that have any."""
     codes = {code for _, code, _, _ in rows if code}
@@ -266,35 +295,12 @@ def _validate(rows: list[Row]) -> tuple[list[tuple[int, AdministrativeUnit, str,
             if kind is None:
                 fail(line_no, f"cột loại: '{raw_kind}' không phải loại thôn hợp lệ ({KIND_LIST}).")
 
-        if not raw_name:
-            fail(line_no, "cột tên thôn: không được để trống.")
+        error, village = _village_name(raw_name, raw_kind, kind, folded_prefixes)
+        if error:
+            fail(line_no, error)
+        if village is None:
             continue
-        if fold(raw_name) in folded_prefixes:
-            fail(line_no, f"cột tên thôn: '{raw_name}' chỉ có loại, thiếu tên riêng.")
-            continue
-        try:
-            named_kind, short_name = split_name(raw_name, Level.VILLAGE)
-        except ValueError:
-            named_kind, short_name = None, raw_name
-        if raw_kind and kind is None:
-            continue  # already reported; the name cannot be built without a kind
-        if kind and named_kind and kind != named_kind:
-            fail(
-                line_no,
-                f"cột loại: '{raw_kind}' khác với loại ở đầu tên thôn '{raw_name}' ({VILLAGE_PREFIX[named_kind]}).",
-            )
-            continue
-        kind = kind or named_kind
-        if kind is None:
-            fail(
-                line_no,
-                f"cột loại: để trống thì tên thôn phải bắt đầu bằng loại ({KIND_LIST}); '{raw_name}' không có.",
-            )
-            continue
-        name = f"{VILLAGE_PREFIX[kind]} {short_name}"
-        if len(name) > NAME_MAX_LENGTH:
-            fail(line_no, f"cột tên thôn: '{name}' dài quá {NAME_MAX_LENGTH} ký tự.")
-            continue
+        kind, name, short_name = village
 
         key = (code, fold(name))
         if key in seen:
@@ -312,24 +318,7 @@ def _save(planned: list[tuple[int, AdministrativeUnit, str, str, str]], *, demo:
     for village in AdministrativeUnit.objects.filter(level=Level.VILLAGE, parent_id__in=communes).order_by("code"):
         existing[village.parent_id].append(village)
 
-    # Match by full name first ("Thôn Kon Pia"), then by the name without kind, so "Bản Kon Pia" turns an
-    # existing "Thôn Kon Pia" into a bản; a unit matched once is not matched again, so "Thôn 1" and
-    # "Tổ dân phố 1" of the same commune stay two villages.
-    matched: dict[int, AdministrativeUnit] = {}
-    claimed: set[int] = set()
-    for line_no, commune, _kind, name, _short in planned:
-        for village in existing[commune.pk]:
-            if village.pk not in claimed and fold(village.name) == fold(name):
-                matched[line_no] = village
-                claimed.add(village.pk)
-                break
-    for line_no, commune, _kind, _name, short_name in planned:
-        if line_no in matched:
-            continue
-        candidates = [v for v in existing[commune.pk] if v.pk not in claimed and fold(v.short_name) == fold(short_name)]
-        if len(candidates) == 1:
-            matched[line_no] = candidates[0]
-            claimed.add(candidates[0].pk)
+    matched = _match_existing(planned, existing)
 
     next_sequence = {pk: _last_sequence(commune.code) + 1 for pk, commune in communes.items()}
     to_create, to_update, unchanged = [], [], 0
@@ -367,6 +356,31 @@ def _save(planned: list[tuple[int, AdministrativeUnit, str, str, str]], *, demo:
     AdministrativeUnit.objects.bulk_create(to_create, batch_size=2000)
     AdministrativeUnit.objects.bulk_update(to_update, UPDATE_FIELDS, batch_size=2000)
     return {"total": len(planned), "created": len(to_create), "updated": len(to_update), "unchanged": unchanged}
+
+
+def _match_existing(
+    planned: list[tuple[int, AdministrativeUnit, str, str, str]], existing: dict[int, list[AdministrativeUnit]]
+) -> dict[int, AdministrativeUnit]:
+    """The existing village each planned line updates, by line number."""
+    # By full name first ("Thôn Kon Pia"), then by the name without kind, so "Bản Kon Pia" turns an
+    # existing "Thôn Kon Pia" into a bản; a unit matched once is not matched again, so "Thôn 1" and
+    # "Tổ dân phố 1" of the same commune stay two villages.
+    matched: dict[int, AdministrativeUnit] = {}
+    claimed: set[int] = set()
+    for line_no, commune, _kind, name, _short in planned:
+        for village in existing[commune.pk]:
+            if village.pk not in claimed and fold(village.name) == fold(name):
+                matched[line_no] = village
+                claimed.add(village.pk)
+                break
+    for line_no, commune, _kind, _name, short_name in planned:
+        if line_no in matched:
+            continue
+        candidates = [v for v in existing[commune.pk] if v.pk not in claimed and fold(v.short_name) == fold(short_name)]
+        if len(candidates) == 1:
+            matched[line_no] = candidates[0]
+            claimed.add(candidates[0].pk)
+    return matched
 
 
 def _last_sequence(commune_code: str) -> int:

@@ -3,9 +3,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from criteria.models import CriteriaSet
-from criteria.yaml_io import dump_criteria_set
+from criteria.yaml_dump import dump_criteria_set
 
 
 class Command(BaseCommand):
@@ -22,14 +23,15 @@ class Command(BaseCommand):
             programme__code=options["programme"], code=options["set_code"], province_code=options["province"]
         ).first()
         if criteria_set is None:
-            raise CommandError(
-                f"Không có bộ tiêu chí '{options['set_code']}' trong giai đoạn '{options['programme']}'"
-                + (f" của tỉnh {options['province']}" if options["province"] else "")
-                + "."
-            )
+            params = {"set": options["set_code"], "programme": options["programme"], "province": options["province"]}
+            if options["province"]:
+                message = _("Không có bộ tiêu chí '%(set)s' trong giai đoạn '%(programme)s' của tỉnh %(province)s.")
+            else:
+                message = _("Không có bộ tiêu chí '%(set)s' trong giai đoạn '%(programme)s'.")
+            raise CommandError(message % params)
         text = dump_criteria_set(criteria_set)
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")
-            self.stdout.write(f"Đã ghi {options['output']}.")
+            self.stdout.write(_("Đã ghi %(file)s.") % {"file": options["output"]})
         else:
             self.stdout.write(text, ending="")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from criteria.yaml_io import CriteriaFileError, parse_criteria_yaml, save_criteria_set
 
@@ -26,21 +28,22 @@ class Command(BaseCommand):
             try:
                 parsed.append((path, parse_criteria_yaml(path.read_bytes())))
             except FileNotFoundError:
-                errors.append(f"{path}: không tìm thấy tệp.")
+                errors.append(_("%(file)s: không tìm thấy tệp.") % {"file": path})
             except CriteriaFileError as exc:
                 errors += [f"{path}: {e}" for e in exc.errors]
         if errors:
-            raise CommandError("Không nạp gì.\n" + "\n".join(errors))
+            raise CommandError(_("Không nạp gì.") + "\n" + "\n".join(errors))
 
         parsed.sort(key=lambda item: (item[1].programme["start_year"], item[1].set["rank"], item[1].set["code"]))
-        labels = {"created": "đã tạo", "replaced": "đã thay bản dự thảo", "unchanged": "không thay đổi"}
+        labels = {"created": _("đã tạo"), "replaced": _("đã thay bản dự thảo"), "unchanged": _("không thay đổi")}
         try:
             with transaction.atomic():
                 results = [save_criteria_set(p) for _path, p in parsed]
         except CriteriaFileError as exc:
-            raise CommandError("Không nạp gì.\n" + "\n".join(exc.errors)) from None
+            raise CommandError(_("Không nạp gì.") + "\n" + "\n".join(exc.errors)) from None
         for criteria_set, outcome in results:
             indicators = sum(c.indicators.count() for c in criteria_set.criteria.all())
-            self.stdout.write(
-                f"{criteria_set}: {criteria_set.criteria.count()} tiêu chí, {indicators} chỉ tiêu — {labels[outcome]}"
-            )
+            criteria = criteria_set.criteria.count()
+            counts = ngettext("%(count)d tiêu chí", "%(count)d tiêu chí", criteria) % {"count": criteria}
+            counts += ", " + ngettext("%(count)d chỉ tiêu", "%(count)d chỉ tiêu", indicators) % {"count": indicators}
+            self.stdout.write(f"{criteria_set}: {counts} — {labels[outcome]}")

@@ -1,7 +1,8 @@
-"""Official documents in the layout of Nghị định 30/2020: the letterhead, and one context builder per document.
+"""Official documents in the layout of Nghị định 30/2020: the letterhead and its defaults, and the context builders
+of the province, district and commune reports (the draft directive's are in reports.documents.directive).
 
-Each builder returns the context of both the HTML preview and the PDF (reports.pdf renders the same HTML), made of
-the page's dashboard context (reports.dashboard) plus the document's letterhead and its own sentences.
+Each builder returns the context of both the HTML preview and the PDF (reports.documents.pdf renders the same
+HTML), made of the page's dashboard context (reports.dashboard) plus the document's letterhead and its own sentences.
 
 The letterhead's month-bound fields (number, date, title) belong to one month; the standing ones (issuing body,
 symbol, place, signer, recipients, the directive's wording) carry forward from the unit's latest saved settings.
@@ -21,10 +22,10 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
 from monthly.services import is_overdue
-from records.models import RecognisedTier, Target, TargetKind
+from records.models import RecognisedTier
 from reports import dashboard
 from reports.models import DocumentKind, DocumentSettings
-from reports.services import TIER_RANK
+from reports.scorecard import scorecard_context
 
 DOCUMENT_TYPES = {
     DocumentKind.PROVINCE: "BÁO CÁO",
@@ -100,67 +101,84 @@ def directive_year(period: dt.date) -> int:
 def defaults(kind: str, unit: AdministrativeUnit, period: dt.date, ancestors: list[AdministrativeUnit]) -> dict:
     """The letterhead a unit gets before anyone sets it: the usual issuing body, symbol, signer and recipients."""
     province = _province_of(unit, ancestors)
-    month = f"{period:%m/%Y}"
-    upper = unit.name.upper()
     common = {"place": province.short_name or province.name, "number": "", "issued_on": None, "signer_name": ""}
-    if kind == DocumentKind.PROVINCE:
-        return common | {
-            "parent_body": _("BCĐ CÁC CTMTQG %(province)s") % {"province": upper},
-            "issuing_body": _("VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI"),
-            "symbol": "BC-VPĐP",
-            "title": _("Kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới tháng %(month)s") % {"month": month},
-            "sign_for": "",
-            "signer_title": _("CHÁNH VĂN PHÒNG"),
-            "recipients": "\n".join(
-                [
-                    _("UBND tỉnh (b/c);"),
-                    _("Ban Chỉ đạo các CTMTQG tỉnh (b/c);"),
-                    _("Các sở, ban, ngành thành viên BCĐ;"),
-                    _("UBND các huyện, thành phố;"),
-                    _("Lưu: VT, VPĐP."),
-                ]
-            ),
-            "body": "",
-        }
-    if kind == DocumentKind.DISTRICT:
-        return common | {
-            "place": unit.short_name or unit.name,
-            "parent_body": "",
-            "issuing_body": _("ỦY BAN NHÂN DÂN") + "\n" + upper,
-            "symbol": "BC-UBND",
-            "title": _("Kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới tháng %(month)s") % {"month": month},
-            "sign_for": _("TM. ỦY BAN NHÂN DÂN") + "\n" + _("KT. CHỦ TỊCH"),
-            "signer_title": _("PHÓ CHỦ TỊCH"),
-            "recipients": "\n".join(
-                [
-                    _("UBND tỉnh (b/c);"),
-                    _("Văn phòng Điều phối NTM tỉnh (b/c);"),
-                    _("UBND các xã;"),
-                    _("Lưu: VT."),
-                ]
-            ),
-            "body": "",
-        }
-    if kind == DocumentKind.COMMUNE:
-        district = next((a for a in ancestors if a.level == Level.DISTRICT), None)
-        above = _("UBND %(district)s (b/c);") % {"district": in_sentence(district.name)} if district else None
-        return common | {
-            "place": unit.short_name or unit.name,
-            "parent_body": "",
-            "issuing_body": _("ỦY BAN NHÂN DÂN") + "\n" + upper,
-            "symbol": "BC-UBND",
-            "title": _("Kết quả thực hiện các tiêu chí nông thôn mới của %(commune)s tháng %(month)s")
-            % {"commune": in_sentence(unit.name), "month": month},
-            "sign_for": _("TM. ỦY BAN NHÂN DÂN"),
-            "signer_title": _("CHỦ TỊCH"),
-            "recipients": "\n".join(
-                [line for line in [above, _("Văn phòng Điều phối NTM tỉnh;"), _("Lưu: VT.")] if line]
-            ),
-            "body": "",
-        }
-    return common | {
+    own = {
+        DocumentKind.PROVINCE: _province_defaults,
+        DocumentKind.DISTRICT: _district_defaults,
+        DocumentKind.COMMUNE: _commune_defaults,
+    }.get(kind, _directive_defaults)
+    return common | own(unit, period, ancestors)
+
+
+def _report_title(period: dt.date) -> str:
+    return _("Kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới tháng %(month)s") % {
+        "month": f"{period:%m/%Y}"
+    }
+
+
+def _province_defaults(unit: AdministrativeUnit, period: dt.date, ancestors: list[AdministrativeUnit]) -> dict:
+    return {
+        "parent_body": _("BCĐ CÁC CTMTQG %(province)s") % {"province": unit.name.upper()},
+        "issuing_body": _("VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI"),
+        "symbol": "BC-VPĐP",
+        "title": _report_title(period),
+        "sign_for": "",
+        "signer_title": _("CHÁNH VĂN PHÒNG"),
+        "recipients": "\n".join(
+            [
+                _("UBND tỉnh (b/c);"),
+                _("Ban Chỉ đạo các CTMTQG tỉnh (b/c);"),
+                _("Các sở, ban, ngành thành viên BCĐ;"),
+                _("UBND các huyện, thành phố;"),
+                _("Lưu: VT, VPĐP."),
+            ]
+        ),
+        "body": "",
+    }
+
+
+def _district_defaults(unit: AdministrativeUnit, period: dt.date, ancestors: list[AdministrativeUnit]) -> dict:
+    return {
+        "place": unit.short_name or unit.name,
         "parent_body": "",
-        "issuing_body": _("ỦY BAN NHÂN DÂN") + "\n" + upper,
+        "issuing_body": _("ỦY BAN NHÂN DÂN") + "\n" + unit.name.upper(),
+        "symbol": "BC-UBND",
+        "title": _report_title(period),
+        "sign_for": _("TM. ỦY BAN NHÂN DÂN") + "\n" + _("KT. CHỦ TỊCH"),
+        "signer_title": _("PHÓ CHỦ TỊCH"),
+        "recipients": "\n".join(
+            [
+                _("UBND tỉnh (b/c);"),
+                _("Văn phòng Điều phối NTM tỉnh (b/c);"),
+                _("UBND các xã;"),
+                _("Lưu: VT."),
+            ]
+        ),
+        "body": "",
+    }
+
+
+def _commune_defaults(unit: AdministrativeUnit, period: dt.date, ancestors: list[AdministrativeUnit]) -> dict:
+    district = next((a for a in ancestors if a.level == Level.DISTRICT), None)
+    above = _("UBND %(district)s (b/c);") % {"district": in_sentence(district.name)} if district else None
+    return {
+        "place": unit.short_name or unit.name,
+        "parent_body": "",
+        "issuing_body": _("ỦY BAN NHÂN DÂN") + "\n" + unit.name.upper(),
+        "symbol": "BC-UBND",
+        "title": _("Kết quả thực hiện các tiêu chí nông thôn mới của %(commune)s tháng %(month)s")
+        % {"commune": in_sentence(unit.name), "month": f"{period:%m/%Y}"},
+        "sign_for": _("TM. ỦY BAN NHÂN DÂN"),
+        "signer_title": _("CHỦ TỊCH"),
+        "recipients": "\n".join([line for line in [above, _("Văn phòng Điều phối NTM tỉnh;"), _("Lưu: VT.")] if line]),
+        "body": "",
+    }
+
+
+def _directive_defaults(unit: AdministrativeUnit, period: dt.date, ancestors: list[AdministrativeUnit]) -> dict:
+    return {
+        "parent_body": "",
+        "issuing_body": _("ỦY BAN NHÂN DÂN") + "\n" + unit.name.upper(),
         "symbol": "CT-UBND",
         "title": _(
             "Về việc tăng cường vai trò, trách nhiệm của các đơn vị, địa phương trong thực hiện Chương trình mục tiêu "
@@ -354,33 +372,6 @@ def _tier_rows(summary: dashboard.Summary) -> list[TierRow]:
     return rows
 
 
-def _named(units: list[AdministrativeUnit], parent_of: dict[int, AdministrativeUnit | None]) -> str:
-    """Communes by district, as Chỉ thị 05 names them: "xã Ia Chim thuộc thành phố Kon Tum; các xã: Đăk Pék, Đăk
-    Môn và Đắk KRoong thuộc huyện Đắk Glei"."""
-    groups: dict[int | None, list[AdministrativeUnit]] = {}
-    for unit in units:
-        parent = parent_of.get(unit.pk)
-        groups.setdefault(parent.pk if parent else None, []).append(unit)
-    parts = []
-    for key, members in groups.items():
-        parent = parent_of.get(members[0].pk)
-        if len(members) == 1:
-            part = in_sentence(members[0].name)
-        else:
-            names = [u.short_name or u.name for u in members]
-            part = _("các xã: %(names)s") % {"names": _join(names)}
-        if parent is not None and key is not None:
-            part += " " + _("thuộc %(district)s") % {"district": in_sentence(parent.name)}
-        parts.append(part)
-    return "; ".join(parts)
-
-
-def _join(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " " + _("và") + " " + names[-1]
-
-
 def _overdue_units(rows: dashboard.ScopeRows, province: AdministrativeUnit, period: dt.date) -> list:
     today = timezone.localdate()
     return [
@@ -457,190 +448,6 @@ def district_document(*, district: AdministrativeUnit, period: dt.date, user) ->
 
 
 def commune_document(*, commune: AdministrativeUnit, period: dt.date, user) -> dict:
-    context = dashboard.scorecard_context(commune=commune, period=period, user=user)
+    context = scorecard_context(commune=commune, period=period, user=user)
     context["doc"] = letterhead(DocumentKind.COMMUNE, commune, period)
     return context
-
-
-# ---------------------------------------------------------------- the draft directive
-
-
-def directive_document(*, province: AdministrativeUnit, period: dt.date, user) -> dict:
-    """A draft Chỉ thị whose facts come from the month's data and whose wording is the office's template."""
-    context = province_document(province=province, period=period, user=user, kind=DocumentKind.DIRECTIVE)
-    doc = context["doc"]
-    facts = directive_facts(context, province, period)
-    context["facts"] = facts
-    context["paragraphs"] = directive_paragraphs(doc.body, facts)
-    return context
-
-
-def directive_facts(context: dict, province: AdministrativeUnit, period: dt.date) -> dict[str, str]:
-    """The sentences each $name of the wording stands for, from the month's data (one query beyond the report's)."""
-    rows: dashboard.ScopeRows = context["rows"]
-    summary: dashboard.Summary = context["summary"]
-    year = directive_year(period)
-    month = f"{period:%m/%Y}"
-    units_by_pk = {u.pk: u for u in rows.units}
-
-    def district_of(unit):
-        parent = units_by_pk.get(unit.parent_id)
-        return parent if parent is not None and parent.level == Level.DISTRICT else None
-
-    tiers = {line.tier: line for line in summary.tiers}
-    standard = tiers["standard"]
-    results = _(
-        "Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới, đến tháng %(month)s toàn tỉnh có "
-        "%(standard)s/%(total)s xã được công nhận đạt chuẩn nông thôn mới, trong đó %(advanced)s xã đạt chuẩn nông "
-        "thôn mới nâng cao và %(model)s xã đạt chuẩn nông thôn mới kiểu mẫu; theo số liệu đã được duyệt, "
-        "%(computed)s xã đáp ứng đủ các tiêu chí xã đạt chuẩn, bình quân đạt %(average)s tiêu chí/xã."
-    ) % {
-        "month": month,
-        "standard": count_words(standard.recognised),
-        "total": standard.out_of,
-        "advanced": count_words(tiers["advanced"].recognised),
-        "model": count_words(tiers["model"].recognised),
-        "computed": count_words(standard.computed),
-        "average": decimal_words(summary.average),
-    }
-    if standard.progress:
-        results += " " + _("So với kế hoạch năm %(year)s (%(value)s xã), đạt %(percent)s%% kế hoạch.") % {
-            "year": standard.progress.target.year,
-            "value": standard.progress.target.value,
-            "percent": decimal_words(standard.progress.percent),
-        }
-
-    at_risk = [w.item for w in context["watch"] if w.item.at_risk]
-    parent_of = {item.unit.pk: district_of(item.unit) for item in at_risk}
-    at_risk_sentence = ""
-    if at_risk:
-        at_risk_sentence = _(
-            "Riêng đối với %(n)s xã nông thôn mới hiện nay có số tiêu chí không duy trì đạt chuẩn vượt ngưỡng theo "
-            "Quyết định số 18/2022/QĐ-TTg (%(names)s), các địa phương cần tập trung triển khai thực hiện duy trì đạt "
-            "chuẩn các tiêu chí, không để tình trạng phải thu hồi quyết định công nhận xã nông thôn mới theo quy định."
-        ) % {"n": count_words(len(at_risk)), "names": _named([i.unit for i in at_risk], parent_of)}
-
-    plans = [p for p in rows.plans if p.year == year and p.unit_id in units_by_pk]
-    plan_sentence = ""
-    if plans:
-        by_tier: dict[str, list] = {}
-        for plan in plans:
-            by_tier.setdefault(plan.tier, []).append(units_by_pk[plan.unit_id])
-        parts = []
-        for tier in sorted(by_tier, key=lambda t: TIER_RANK.get(t, 0)):
-            units = by_tier[tier]
-            parts.append(
-                _("%(n)s xã %(tier)s (%(names)s)")
-                % {
-                    "n": count_words(len(units)),
-                    "tier": tier_phrase(tier),
-                    "names": _named(units, {u.pk: district_of(u) for u in units}),
-                }
-            )
-        plan_sentence = _(
-            "Các huyện, thành phố tập trung nguồn lực, chỉ đạo hoàn thành kế hoạch năm %(year)s: %(plans)s; rà soát, "
-            "lựa chọn các xã, thôn tiêu biểu để xây dựng xã nông thôn mới kiểu mẫu, thôn nông thôn mới kiểu mẫu."
-        ) % {"year": year, "plans": "; ".join(parts)}
-
-    behind = _districts_behind(context, province, year)
-    behind_sentence = ""
-    if behind:
-        behind_sentence = _(
-            "%(names)s cần tăng cường các giải pháp, tập trung lãnh đạo, chỉ đạo để hoàn thành kế hoạch xây dựng "
-            "nông thôn mới năm %(year)s theo lộ trình đã đề ra: %(details)s."
-        ) % {
-            "names": _("Ủy ban nhân dân %(districts)s")
-            % {"districts": _join([in_sentence(d.name) for d, _x in behind])},
-            "year": year,
-            "details": "; ".join(f"{d.short_name or d.name}: {why}" for d, why in behind),
-        }
-
-    limits = []
-    if at_risk:
-        limits.append(
-            _("%(n)s xã đã được công nhận có số tiêu chí không duy trì đạt chuẩn vượt ngưỡng, có nguy cơ bị thu hồi")
-            % {"n": count_words(len(at_risk))}
-        )
-    if behind:
-        limits.append(_("%(n)s huyện chưa bảo đảm tiến độ kế hoạch") % {"n": count_words(len(behind))})
-    limits_sentence = ""
-    if limits:
-        limits_sentence = _("Tuy nhiên, kết quả thực hiện ở một số địa phương chưa đạt yêu cầu: %(limits)s.") % {
-            "limits": "; ".join(limits)
-        }
-
-    overdue = context["overdue_units"]
-    overdue_sentence = ""
-    if overdue:
-        overdue_sentence = _("Đến nay còn %(n)s đơn vị chưa gửi số liệu tháng %(month)s đã quá hạn (%(names)s).") % {
-            "n": count_words(len(overdue)),
-            "month": month,
-            "names": ", ".join(in_sentence(u.name) for u, _d in overdue[:12]) + (", …" if len(overdue) > 12 else ""),
-        }
-    return {
-        "nam": str(year),
-        "thang": month,
-        "tinh": in_sentence(province.name),
-        "ket_qua": results,
-        "chua_dat_yeu_cau": limits_sentence,
-        "xa_nguy_co": at_risk_sentence,
-        "xa_ke_hoach": plan_sentence,
-        "huyen_cham_tien_do": behind_sentence,
-        "han_bao_cao": _("ngày %(day)s hằng tháng") % {"day": f"{province.report_due_day:02d}"},
-        "xa_qua_han": overdue_sentence,
-    }
-
-
-def _districts_behind(context: dict, province: AdministrativeUnit, year: int) -> list[tuple]:
-    """Districts whose plan for the year is not reached: their own district target (QĐ 320) not yet recognised,
-    or communes planned for the year not reaching their tier by the figures (one query for district targets)."""
-    rows: dashboard.ScopeRows = context["rows"]
-    district_ids = [d.unit.pk for d in context["districts"] if d.unit is not None]
-    targets: dict[int, list[Target]] = {}
-    for target in Target.objects.filter(
-        unit_id__in=district_ids, kind=TargetKind.UNITS_AT_TIER, level=Level.DISTRICT, year__lte=year
-    ).order_by("year"):
-        targets.setdefault(target.unit_id, []).append(target)
-    communes_of: dict[int, set[int]] = {}
-    for unit in rows.units:
-        communes_of.setdefault(unit.parent_id, set()).add(unit.pk)
-    behind = []
-    for row in context["districts"]:
-        if row.unit is None:
-            continue
-        reasons = []
-        for target in targets.get(row.unit.pk, []):
-            if not dashboard.reaches(row.recognition, target.tier or "standard"):
-                reasons.append(
-                    _("chưa được công nhận huyện nông thôn mới (kế hoạch năm %(year)s)") % {"year": target.year}
-                )
-        commune_ids = communes_of.get(row.unit.pk, set())
-        planned = [p for p in rows.plans if p.year == year and p.unit_id in commune_ids]
-        missing = [p for p in planned if not dashboard.reaches(rows.statuses.get(p.unit_id), p.tier)]
-        if missing:
-            reasons.append(
-                _("%(missing)s/%(planned)s xã có kế hoạch năm %(year)s chưa đạt mức phấn đấu theo số liệu")
-                % {"missing": count_words(len(missing)), "planned": count_words(len(planned)), "year": year}
-            )
-        if reasons:
-            behind.append((row.unit, ", ".join(reasons)))
-    return behind
-
-
-def directive_paragraphs(body: str, facts: dict[str, str]) -> list[str]:
-    """The wording with its facts filled in, paragraph by paragraph; a paragraph its facts left empty (or only its
-    number) is dropped and the numbered items that follow are renumbered."""
-    text = string.Template(body or "").safe_substitute(facts)
-    paragraphs = []
-    number = 0
-    for block in re.split(r"\n\s*\n", text):
-        block = " ".join(block.split())
-        numbered = re.match(r"^(\d+)\.\s*(.*)$", block)
-        if numbered:
-            if not numbered.group(2).strip():
-                continue
-            number += 1
-            block = f"{number}. {numbered.group(2)}"
-        if block:
-            paragraphs.append(block)
-    return paragraphs

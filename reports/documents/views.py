@@ -18,10 +18,11 @@ from communes.models import Level
 from communes.months import month_code
 from communes.permissions import can_set_document, require, unit_or_404
 from criteria.models import Threshold
-from reports import documents
-from reports.forms import DocumentSettingsForm
+from reports.documents import builders
+from reports.documents.directive import directive_document
+from reports.documents.forms import DocumentSettingsForm
+from reports.documents.pdf import render_pdf
 from reports.models import DocumentKind
-from reports.pdf import render_pdf
 
 DOCUMENT_LANGUAGE = "vi"
 LEVELS = {
@@ -41,13 +42,13 @@ TEMPLATES = {
 def build_context(kind: str, unit, period, user) -> dict:
     """The one context of a document, for its preview and its PDF alike (build and render it in Vietnamese)."""
     if kind == DocumentKind.PROVINCE:
-        context = documents.province_document(province=unit, period=period, user=user)
+        context = builders.province_document(province=unit, period=period, user=user)
     elif kind == DocumentKind.DISTRICT:
-        context = documents.district_document(district=unit, period=period, user=user)
+        context = builders.district_document(district=unit, period=period, user=user)
     elif kind == DocumentKind.COMMUNE:
-        context = documents.commune_document(commune=unit, period=period, user=user)
+        context = builders.commune_document(commune=unit, period=period, user=user)
     else:
-        context = documents.directive_document(province=unit, period=period, user=user)
+        context = directive_document(province=unit, period=period, user=user)
     programme = context.get("programme")
     context["unverified_thresholds"] = bool(
         programme
@@ -60,7 +61,7 @@ def render_document(kind: str, unit, period, user) -> tuple[str, bytes]:
     """(filename, PDF bytes) of a document; the benchmark and the tests call this too."""
     with translation.override(DOCUMENT_LANGUAGE):
         html = render_to_string(TEMPLATES[kind], build_context(kind, unit, period, user))
-    return documents.filename(kind, unit, period), render_pdf(html)
+    return builders.filename(kind, unit, period), render_pdf(html)
 
 
 def can_set(user, kind: str, unit) -> bool:
@@ -99,7 +100,7 @@ def document(request, kind: str, code: str, month: dt.date):
         html = render_to_string(TEMPLATES[kind], context, request=request)
     pdf = render_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{documents.filename(kind, unit, period)}"'
+    response["Content-Disposition"] = f'inline; filename="{builders.filename(kind, unit, period)}"'
     return response
 
 
@@ -109,7 +110,7 @@ def document_form(request, kind: str, code: str, month: dt.date):
     unit = unit_or_404(request, code, LEVELS[kind])
     period = month
     editable = can_set(request.user, kind, unit)
-    saved, initial = documents.settings_for(kind, unit, period)
+    saved, initial = builders.settings_for(kind, unit, period)
     directive = kind == DocumentKind.DIRECTIVE
     if request.method == "POST":
         require(editable, _("Chỉ văn phòng điều phối (hoặc cán bộ huyện với văn bản của huyện) được sửa thông tin in."))
@@ -138,7 +139,7 @@ def document_form(request, kind: str, code: str, month: dt.date):
             "form": form,
             "editable": editable,
             "saved": saved,
-            "placeholders": documents.DIRECTIVE_PLACEHOLDERS if directive else {},
+            "placeholders": builders.DIRECTIVE_PLACEHOLDERS if directive else {},
             "draft_rule": directive,
             **_urls(kind, unit, month),
         },

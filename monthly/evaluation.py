@@ -1,0 +1,45 @@
+"""Judging a unit: its criteria definition, its threshold profile and its figures, put together in one place for the
+entry page, the scorecard and the recompute of statuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from communes.models import AdministrativeUnit
+from criteria.definitions import build_programme
+from criteria.evaluation import ProgrammeDef, ProgrammeResult, evaluate_programme
+from criteria.models import Measure, Programme
+from criteria.summary import summarize_programme
+from monthly.services import CRITERIA_LEVEL, carried_values
+
+
+def evaluate_unit(
+    unit: AdministrativeUnit,
+    period: dt.date,
+    values: Mapping[str, Any],
+    *,
+    province_region: str | None,
+    definition: ProgrammeDef,
+    summary: bool = False,
+):
+    """A unit's figures (measure code → value) judged for a month by the programme's definition, with the
+    thresholds of the unit's profile: every indicator explained, or (`summary`) the tier and each set's summary
+    through the engine's compiled batch path."""
+    profile = unit.threshold_profile(province_region)
+    level = CRITERIA_LEVEL.get(unit.level, unit.level)
+    if summary:
+        return summarize_programme(definition, profile, period.year, values, level=level, failing_for="next")
+    return evaluate_programme(definition, profile, period.year, values, level=level)
+
+
+def evaluate_approved(
+    unit: AdministrativeUnit, period: dt.date, *, programme: Programme, province_region: str | None
+) -> tuple[ProgrammeResult, dict[int, Any]]:
+    """A unit judged on its approved figures of the month, carried forward (and those figures, by measure id)."""
+    carried = carried_values([unit.pk], period).get(unit.pk, {})
+    codes = dict(Measure.objects.values_list("pk", "code"))
+    values = {codes[pk]: value for pk, value in carried.items() if pk in codes}
+    definition = build_programme(programme.code, unit.province_code)
+    return evaluate_unit(unit, period, values, province_region=province_region, definition=definition), carried

@@ -1,0 +1,154 @@
+"""What a scope holds for a month, loaded once for the pages that show it (reports.dashboard, reports.scorecard,
+reports.exports): its units, statuses, recognitions as they stood, targets, plans and reports, plus the month links."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.db.models.functions import ExtractYear
+
+from communes.models import AdministrativeUnit, Kind, Level
+from communes.months import month_code, shift_month
+from monthly.models import Report
+from records.models import CommunePlan, Recognition, Target
+from reports.models import RecomputeMark, Status
+from reports.services import (
+    TIER_RANK,
+)
+
+TREND_MONTHS = 12
+
+
+# ---------------------------------------------------------------- months
+
+
+def month_links(period: dt.date) -> dict:
+    return {
+        "current": month_code(period),
+        "previous": month_code(shift_month(period, -1)),
+        "next": month_code(shift_month(period, 1)),
+    }
+
+
+def programme_in_force() -> Q:
+    """Statuses judged by the programme of their own month (a month never counts twice if both were computed)."""
+    year = ExtractYear("period")
+    return Q(programme__start_year__lte=year, programme__end_year__gte=year)
+
+
+def tier_rank(tier: str) -> int:
+    # A tier the 2021-2025 ladder does not know (2026-2030 'modern') ranks above none of ours.
+    return TIER_RANK.get(tier or "", 0)
+
+
+# ---------------------------------------------------------------- recognitions as they stood
+
+
+def recognitions_on(recognitions: Iterable[Recognition], day: dt.date) -> list[Recognition]:
+    """The decisions in force on a day: taken by then and not revoked by then. A revocation after that day is
+    not yet known on it, so the copy returned shows the decision unrevoked (reports.services counts those)."""
+    result = []
+    for recognition in recognitions:
+        if recognition.decision_date > day:
+            continue
+        if recognition.revoked_date is not None:
+            if recognition.revoked_date <= day:
+                continue
+            recognition = copy.copy(recognition)
+            recognition.revoked_date = None
+            recognition.revoked_decision_number = ""
+        result.append(recognition)
+    return result
+
+
+def highest_by_unit(recognitions: Iterable[Recognition]) -> dict[int, Recognition]:
+    """Each unit's highest recognised tier (the latest decision among equals)."""
+    best: dict[int, Recognition] = {}
+    for r in recognitions:
+        current = best.get(r.unit_id)
+        if current is None or (tier_rank(r.tier), r.decision_date) >= (tier_rank(current.tier), current.decision_date):
+            best[r.unit_id] = r
+    return best
+
+
+# ---------------------------------------------------------------- what a scope holds
+
+
+@dataclass
+class ScopeRows:
+    """Every row a dashboard reads about a province or district, loaded once (nine queries)."""
+
+    units: list[AdministrativeUnit]  # districts and communes of every kind, in Vietnamese order
+    statuses: dict[int, Status]  # the month's statuses (rural communes and districts)
+    trend: list  # (unit_id, period, tier, criteria_met, criteria_total) of rural communes, 12 months and more
+    recognitions: list[Recognition]  # every decision of the scope, revoked ones too
+    targets: list[Target]  # the scope unit's own targets
+    plans: list[CommunePlan]
+    reports: dict[int, str]  # commune pk -> the month's report status
+    demo_units: bool
+    stale: set[int] = field(default_factory=set)  # units whose status this month is being recomputed
+
+    @property
+    def rural(self) -> list[AdministrativeUnit]:
+        # The NTM programme's subject, as reports.services.tracked_units counts them: xã, not phường or thị trấn.
+        return [u for u in self.units if u.level == Level.COMMUNE and u.kind == Kind.XA]
+
+    @property
+    def is_demo(self) -> bool:
+        return (
+            self.demo_units
+            or any(r.is_demo for r in self.recognitions)
+            or any(p.is_demo for p in self.plans)
+            or any(t.is_demo for t in self.targets)
+        )
+
+
+def _trend_start(period: dt.date) -> dt.date:
+    # Twelve months for the charts, reaching back to the previous December: the baseline of yearly gains.
+    return min(shift_month(period, 1 - TREND_MONTHS), dt.date(period.year - 1, 12, 1))
+
+
+def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
+    """The rows of a province's or district's dashboard for a month, in nine queries whatever its size."""
+    below = Q(unit__path__startswith=scope.path)
+    units = list(
+        AdministrativeUnit.objects.filter(path__startswith=scope.path, level__in=[Level.DISTRICT, Level.COMMUNE])
+        .exclude(pk=scope.pk)
+        .in_vietnamese_order()
+    )
+    statuses = {
+        s.unit_id: s
+        for s in Status.objects.filter(below, period=period)
+        .filter(programme_in_force())
+        .select_related("programme")
+        .order_by()
+    }
+    trend = list(
+        Status.objects.filter(
+            below,
+            unit__level=Level.COMMUNE,
+            unit__kind=Kind.XA,
+            period__gte=_trend_start(period),
+            period__lte=period,
+        )
+        .filter(programme_in_force())
+        .order_by()
+        .values_list("unit_id", "period", "tier", "criteria_met", "criteria_total", named=True)
+    )
+    recognitions = list(
+        Recognition.objects.filter(below).select_related("unit").order_by("unit__path", "decision_date")
+    )
+    targets = list(Target.objects.filter(unit=scope).order_by("year", "kind", "tier"))
+    plans = list(CommunePlan.objects.filter(below).order_by("year", "unit__path"))
+    reports = dict(
+        Report.objects.filter(below, period=period, unit__level=Level.COMMUNE)
+        .order_by()
+        .values_list("unit_id", "status")
+    )
+    demo_units = AdministrativeUnit.objects.filter(path__startswith=scope.path, is_demo=True).exists()
+    stale = set(RecomputeMark.objects.filter(below, period=period).values_list("unit_id", flat=True))
+    return ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units, stale)

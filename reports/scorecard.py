@@ -1,0 +1,169 @@
+"""What the commune scorecard shows: every indicator of the commune's sets explained, its last twelve months, its
+decisions and plans, and what it lacks for the next tier (the dashboards' other pages are in reports.dashboard)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.models import AdministrativeUnit, Kind, Level
+from communes.months import month_end, shift_month
+from criteria.evaluation import CriterionResult, IndicatorResult, Outcome, ProgrammeResult
+from monthly.evaluation import evaluate_approved
+from monthly.services import programme_for
+from records.models import CommunePlan, Recognition
+from reports import charts
+from reports.dashboard import person
+from reports.models import RecomputeMark, Status
+from reports.scope import TREND_MONTHS, highest_by_unit, month_links, programme_in_force, recognitions_on
+from reports.services import watch_list
+
+
+@dataclass
+class HistoryPoint:
+    period: dt.date
+    tier: str | None  # None: no status that month
+    criteria_met: int | None
+    criteria_total: int | None
+    stale: bool = False  # being recomputed: the stored figures may no longer match the approved ones
+
+    @property
+    def label(self) -> str:
+        return f"{self.period:%m/%y}"
+
+
+@dataclass
+class NextStep:
+    """The lowest set not yet reached and what still fails in it, indicator by indicator."""
+
+    set_code: str
+    set_name: str
+    tier: str
+    criteria_met: int
+    criteria_total: int
+    items: list[tuple[CriterionResult, IndicatorResult]] = field(default_factory=list)
+
+    @property
+    def criteria_missing(self) -> int:
+        return self.criteria_total - self.criteria_met
+
+
+def next_step(result: ProgrammeResult | None) -> NextStep | None:
+    if result is None:
+        return None
+    for set_result in result.sets.values():
+        if set_result.reached:
+            continue
+        step = NextStep(
+            set_code=set_result.code,
+            set_name=set_result.name,
+            tier=set_result.tier,
+            criteria_met=set_result.criteria_met,
+            criteria_total=set_result.criteria_total,
+        )
+        for criterion in set_result.criteria:
+            for indicator in criterion.indicators:
+                if indicator.outcome is not Outcome.MET:
+                    step.items.append((criterion, indicator))
+        return step
+    return None
+
+
+def _history(commune: AdministrativeUnit, period: dt.date) -> tuple[dict[dt.date, Status], set[dt.date], list]:
+    """The stored statuses of the last twelve months (the programme in force), the months being recomputed, and one
+    HistoryPoint a month (two queries)."""
+    start = shift_month(period, 1 - TREND_MONTHS)
+    stored = {
+        row.period: row
+        for row in Status.objects.filter(unit=commune, period__gte=start, period__lte=period)
+        .filter(programme_in_force())
+        .order_by()
+    }
+    stale = set(
+        RecomputeMark.objects.filter(unit=commune, period__gte=start, period__lte=period).values_list(
+            "period", flat=True
+        )
+    )
+    history = []
+    for offset in range(1 - TREND_MONTHS, 1):
+        month = shift_month(period, offset)
+        row = stored.get(month)
+        history.append(
+            HistoryPoint(
+                month,
+                row.tier if row else None,
+                row.criteria_met if row else None,
+                row.criteria_total if row else None,
+                stale=month in stale,
+            )
+        )
+    return stored, stale, history
+
+
+def _history_chart(history: list[HistoryPoint], result: ProgrammeResult | None) -> str:
+    criteria_total = max((p.criteria_total or 0 for p in history), default=0) or (
+        next(iter(result.sets.values())).criteria_total if result and result.sets else 0
+    )
+    return charts.sparkline(
+        [p.criteria_met for p in history],
+        title=_("Số tiêu chí đạt theo tháng, 12 tháng gần nhất"),
+        maximum=criteria_total or 19,
+        labels=[history[0].label, history[-1].label],
+    )
+
+
+def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> dict:
+    """One commune for a month: every indicator of its sets explained, its history, its decisions, and what it
+    lacks for the next tier (thirteen queries: ancestors, programme, the programme's four, measures, figures,
+    history, the months being recomputed, decisions, plans, demo villages)."""
+    ancestors = commune.ancestors()
+    province = ancestors[0] if ancestors else commune
+    district = next((a for a in ancestors if a.level == Level.DISTRICT), None)
+    programme = programme_for(period)
+    result = None
+    carried: dict = {}
+    if programme is not None:
+        result, carried = evaluate_approved(commune, period, programme=programme, province_region=province.region)
+    stored, stale, history = _history(commune, period)
+    status = stored.get(period)
+    recognitions = list(Recognition.objects.filter(unit=commune).order_by("decision_date", "pk"))
+    in_force = recognitions_on(recognitions, month_end(period))
+    for r in in_force:
+        r.unit = commune  # watch_list names the unit; no query
+    watch = watch_list({commune.pk: status}, in_force) if status else []
+    plans = list(CommunePlan.objects.filter(unit=commune).order_by("year", "tier"))
+    demo_units = AdministrativeUnit.objects.filter(path__startswith=commune.path, is_demo=True).exists()
+    in_force_ids = {r.pk for r in in_force}
+    revoked_ids = {r.pk for r in recognitions if r.revoked_date is not None and r.revoked_date <= month_end(period)}
+    return {
+        "scope": commune,
+        "commune": commune,
+        "ancestors": ancestors,
+        "province": province,
+        "district": district,
+        "is_rural": commune.kind == Kind.XA,
+        "period": period,
+        "months": month_links(period),
+        "programme": programme,
+        "result": result,
+        "has_figures": bool(carried),
+        "computed_tier": (result.tier or "") if result else "",
+        "status": status,
+        "stale": period in stale,
+        "recognitions": recognitions,
+        "in_force_ids": in_force_ids,
+        "revoked_ids": revoked_ids,
+        "recognition": highest_by_unit(in_force).get(commune.pk),
+        "watch": watch,
+        "at_risk": any(w.at_risk for w in watch),
+        "plans": plans,
+        "next_step": next_step(result),
+        "history": history,
+        "history_chart": _history_chart(history, result),
+        "is_demo": demo_units or any(r.is_demo for r in recognitions) or any(p.is_demo for p in plans),
+        "generated_at": timezone.localtime(),
+        "generated_by": person(user),
+    }

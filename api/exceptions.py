@@ -101,7 +101,8 @@ def error_response(message: str, *, errors: dict | None = None, status_code: int
 
 
 def not_found(request, exception=None):
-    """Django's 404 for a path no route matches: JSON in the shared shape under /api/, the HTML page elsewhere."""
+    """Django's 404 (handler404): JSON in the shared shape under /api/, templates/404.html elsewhere: the same page
+    for a missing object and one outside the user's scope."""
     from django.http import JsonResponse
     from django.views.defaults import page_not_found
 
@@ -109,3 +110,16 @@ def not_found(request, exception=None):
         messages = _messages()
         return JsonResponse({"status": 404, "code": "not_found", "detail": messages["not_found"]}, status=404)
     return page_not_found(request, exception)
+
+
+def server_error(request):
+    """Django's 500 (handler500): JSON in the shared shape under /api/, elsewhere templates/500.html, rendered
+    without the request's context (no database query: the database may be what failed)."""
+    from django.http import JsonResponse
+    from django.views.defaults import server_error as html_server_error
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"status": 500, "code": "error", "detail": _("Hệ thống gặp lỗi; vui lòng thử lại sau.")}, status=500
+        )
+    return html_server_error(request)

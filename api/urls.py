@@ -1,8 +1,9 @@
 """/api/v1/: the root listing, each app's `api/urls.py` (included by name, so that this app imports none of
-them), and the OpenAPI schema with its two viewers."""
+them), and the OpenAPI schema with its viewer, Swagger UI (from the sidecar package: no CDN). Redoc is not offered: its
+menu always loads Redocly's logo from cdn.redoc.ly, and no page of the portal may ask another host for anything."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import APIRootView
 
 app_name = "api"
@@ -26,5 +27,4 @@ urlpatterns = [
     *[path("", include(f"{app}.api.urls")) for app in API_APPS],
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]

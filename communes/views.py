@@ -10,6 +10,13 @@ from communes.permissions import in_scope
 
 SEARCH_PAGE_SIZE = 50
 
+# Where a unit's results are shown, by level (reports' pages, named only: communes does not import reports).
+DASHBOARDS = {
+    Level.PROVINCE: "reports:province-dashboard",
+    Level.DISTRICT: "reports:district-dashboard",
+    Level.COMMUNE: "reports:scorecard",
+}
+
 
 def _unit_or_404(request, code: str, level: str) -> AdministrativeUnit:
     units = AdministrativeUnit.objects.visible_to(request.user).select_related("parent")
@@ -27,12 +34,23 @@ def _children(request, unit: AdministrativeUnit):
 
 @require_GET
 def home(request):
-    """Send people to where they work: the coordination office to its province's dashboard, others to their
+    """Send people to where they work: the coordination office to its province's dashboard; a district official
+    to their district's page (where returned and approved reports are announced); a department or a viewer to the
+    dashboard of their unit (their province's, for the province's departments and viewers); others to their
     unit's page, or the list of provinces."""
     memberships = list(Membership.objects.filter(user=request.user).select_related("unit").order_by("unit__path"))
     office = next((m for m in memberships if m.role == Role.OFFICE), None)
     if office is not None:
         return redirect("reports:province-dashboard", code=office.unit.province_code)
+    district = next((m for m in memberships if m.role == Role.DISTRICT), None)
+    if district is not None:
+        return redirect(unit_url_name(district.unit.level), code=district.unit.code)
+    reader = next((m for m in memberships if m.role in {Role.DEPARTMENT, Role.VIEWER}), None)
+    if reader is not None and reader.unit.level in DASHBOARDS:
+        unit = reader.unit
+        # A dashboard answers 404 outside one's scope: a district's viewer gets the district's, not the province's.
+        code = unit.province_code if unit.level == Level.PROVINCE else unit.code
+        return redirect(DASHBOARDS[unit.level], code=code)
     if memberships:
         return redirect(unit_url_name(memberships[0].unit.level), code=memberships[0].unit.code)
     return redirect("communes:province-list")

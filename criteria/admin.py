@@ -39,7 +39,9 @@ class CloneForm(forms.Form):
 
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(admin.ModelAdmin):
-    list_display = ["code", "programme", "level", "tier", "rank", "province_code", "status", "derived_from"]
+    list_display = [
+        *["code", "programme", "level", "applies_to", "tier", "rank", "province_code", "status", "derived_from"]
+    ]
     list_filter = ["programme", "level", "tier", "status", "province_code"]
     search_fields = ["code", "name", "province_name"]
     list_select_related = ["programme", "derived_from"]
@@ -55,6 +57,10 @@ class CriteriaSetAdmin(admin.ModelAdmin):
             path("<int:pk>/clone/", self.admin_site.admin_view(self.clone_view), name="criteria_criteriaset_clone"),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("loại đơn vị áp dụng"))
+    def applies_to(self, obj: CriteriaSet) -> str:
+        return ", ".join(obj.unit_kinds) if obj.unit_kinds else _("mọi loại của cấp")
 
     @admin.action(description=_("Tải xuống YAML"))
     def download_yaml(self, request, queryset):

@@ -1,11 +1,19 @@
-"""Turn criteria sets in the database into the plain definitions criteria.evaluation works on."""
+"""Turn criteria sets in the database, or parsed criteria files, into the plain definitions criteria.evaluation
+works on."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from criteria.evaluation import CriterionDef, IndicatorDef, MeasureDef, ProgrammeDef, SetDef, ThresholdDef
+from criteria.measures import Condition
 from criteria.models import CriteriaSet, Criterion, CriterionKind, Indicator, Measure, Programme, Threshold
+
+if TYPE_CHECKING:
+    from criteria.yaml_io import ParsedSet
 
 
 def measure_def(measure: Measure) -> MeasureDef:
@@ -112,3 +120,84 @@ def build_programmes_by_province(programme_code: str, province_codes: set[str]) 
         province: ProgrammeDef(code=programme_code, sets=tuple({**national, **provincial.get(province, {})}.values()))
         for province in province_codes
     }
+
+
+# ---------------------------------------------------------------- from parsed files
+
+
+def _parsed_measure(m: dict) -> MeasureDef:
+    return MeasureDef(
+        code=m["code"],
+        name=m["name"],
+        kind=m["kind"],
+        unit=m["unit"],
+        min_value=m["min_value"],
+        max_value=m["max_value"],
+        levels=tuple(m["levels"]),
+    )
+
+
+def _parsed_threshold(t: dict, measures: dict[str, MeasureDef]) -> ThresholdDef:
+    when = t.get("when")
+    condition = None
+    if when:
+        name = measures[when["measure"]].name if when["measure"] in measures else ""
+        condition = Condition(when["measure"], when["comparison"], when["value"], measure_name=name)
+    return ThresholdDef(
+        value=t["value"],
+        level_value=t["level_value"],
+        region=t["region"],
+        tdmnpb_rule=t["tdmnpb_rule"],
+        group=t["commune_group"],
+        year=t["year"],
+        source=t["source"],
+        verified=t["verified"],
+        when=condition,
+    )
+
+
+def _parsed_indicator(i: dict, measures: dict[str, MeasureDef]) -> IndicatorDef:
+    return IndicatorDef(
+        code=i["code"],
+        official_code=i["official_code"],
+        name=i["name"],
+        comparison=i["comparison"],
+        measure=measures.get(i["measure"]) if i["measure"] else None,
+        thresholds=tuple(_parsed_threshold(t, measures) for t in i["thresholds"]),
+        reference=i["reference"],
+        multiplier=i["multiplier"],
+    )
+
+
+def parsed_set_def(parsed: ParsedSet) -> SetDef:
+    """A parsed criteria file as the engine's definition, every threshold row kept (conditions included)."""
+    measures = {m["code"]: _parsed_measure(m) for m in parsed.measures}
+    s = parsed.set
+    return SetDef(
+        code=s["code"],
+        name=s["name"],
+        level=s["level"],
+        tier=s["tier"],
+        rank=s["rank"],
+        province_code=s["province_code"],
+        province_name=s["province_name"],
+        criteria=tuple(
+            CriterionDef(
+                number=c["number"],
+                name=c["name"],
+                is_key=c["is_key"],
+                is_condition=c["kind"] == CriterionKind.CONDITION,
+                indicators=tuple(_parsed_indicator(i, measures) for i in c["indicators"]),
+            )
+            for c in sorted(parsed.criteria, key=lambda c: c["number"])
+        ),
+    )
+
+
+def programme_from_parsed(*parsed_sets: ParsedSet) -> ProgrammeDef:
+    """The definition of a programme from its parsed files, without the database: what a file says, conditions
+    on the unit's figures included (the database does not store those yet; see criteria.yaml_io._as_stored)."""
+    codes = {p.programme["code"] for p in parsed_sets}
+    if len(codes) != 1:
+        raise ValueError(_("Các tệp phải thuộc cùng một giai đoạn (đang có: %(codes)s).") % {"codes": sorted(codes)})
+    return ProgrammeDef(code=codes.pop(), sets=tuple(parsed_set_def(p) for p in parsed_sets))

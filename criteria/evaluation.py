@@ -9,7 +9,6 @@ the batch path that keeps only a summary per set is criteria.summary.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from criteria.choices import Region
-from criteria.measures import InvalidValue, coerce_value
+from criteria.measures import Condition, InvalidValue, coerce_value, compare
 
 Number = Decimal
 
@@ -59,20 +58,23 @@ class ThresholdDef:
     year: int | None = None
     source: str = ""
     verified: bool = False
+    when: Condition | None = None  # applies only when another figure of the unit meets it
 
     @property
-    def specificity(self) -> tuple[int, bool, bool, bool, bool]:
-        """More qualifiers win; between as many, a year beats a group beats the TDMNPB rule beats a region.
+    def specificity(self) -> tuple[int, bool, bool, bool, bool, bool]:
+        """More qualifiers win; between as many, a year beats a group beats the TDMNPB rule beats a region beats
+        a condition on the unit's figures (so DBSH's 100% wins over "other regions, 3 schools or fewer").
 
         The order of rows in a file or table never decides, so a copied set judges exactly like its original.
         """
-        year, group, rule, region = (
+        year, group, rule, region, when = (
             self.year is not None,
             self.group is not None,
             self.tdmnpb_rule is not None,
             bool(self.region),
+            self.when is not None,
         )
-        return (year + group + rule + region, year, group, rule, region)
+        return (year + group + rule + region + when, year, group, rule, region, when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,10 +298,18 @@ def _json_value(value: Any) -> Any:
 # ---------------------------------------------------------------- threshold choice
 
 
-def choose_threshold(thresholds: tuple[ThresholdDef, ...], profile: UnitProfile, year: int) -> ThresholdDef | None:
-    """The most specific threshold whose qualifiers all hold for this unit and year (None when none applies)."""
+def choose_threshold(
+    thresholds: tuple[ThresholdDef, ...], profile: UnitProfile, year: int, values: Mapping[str, Any] | None = None
+) -> ThresholdDef | None:
+    """The most specific threshold whose qualifiers all hold for this unit and year (None when none applies).
+
+    A row with a condition (`when`) applies only when the unit's own figure in `values` meets it; without that
+    figure the rows without a condition decide.
+    """
     best: ThresholdDef | None = None
     for t in thresholds:
+        if t.when is not None and not t.when.holds(values):
+            continue
         if t.region and t.region != profile.threshold_region:
             continue
         if t.tdmnpb_rule is not None and t.tdmnpb_rule != profile.applies_tdmnpb:
@@ -329,6 +339,8 @@ def describe_basis(t: ThresholdDef, profile: UnitProfile, year: int, set_def: Se
         parts.append(_("nhóm %(group)s") % {"group": t.group})
     if t.year is not None:
         parts.append(_("năm %(year)s") % {"year": t.year})
+    if t.when is not None:
+        parts.append(_("khi %(condition)s") % {"condition": t.when.text()})
     if not parts:
         parts.append(_("mọi vùng"))
     basis = ", ".join(parts)
@@ -336,28 +348,6 @@ def describe_basis(t: ThresholdDef, profile: UnitProfile, year: int, set_def: Se
         province = set_def.province_name or _("tỉnh %(code)s") % {"code": set_def.province_code}
         basis = _("bộ tiêu chí của %(province)s: %(basis)s") % {"province": province, "basis": basis}
     return basis
-
-
-# ---------------------------------------------------------------- comparison
-
-
-def compare(comparison: str, value: Any, threshold: Any, measure: MeasureDef) -> tuple[bool, Number | None]:
-    """Met or not, and the gap: how much the value must still move to meet the threshold (None when met)."""
-    if comparison == "achieved":
-        return value is True, None
-    if measure.kind == "level":
-        value_rank, threshold_rank = measure.levels.index(value), measure.levels.index(threshold)
-        met = _ordered(comparison, value_rank, threshold_rank)
-        return met, None if met else Decimal(abs(threshold_rank - value_rank))
-    met = _ordered(comparison, value, threshold)
-    return met, None if met else abs(threshold - value)
-
-
-_OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
-
-
-def _ordered(comparison: str, a, b) -> bool:
-    return _OPERATORS[comparison](a, b)
 
 
 # ---------------------------------------------------------------- evaluation
@@ -376,9 +366,15 @@ def _judge(
     """The one judgement of an indicator: (outcome, value, threshold, gap, basis, threshold row, message)."""
     if indicator.comparison == "reached":
         return _judge_reached(indicator, programme, reached)
-    threshold_value, basis, chosen = _cached_threshold(indicator, set_def, profile, year, programme)
+    threshold_value, basis, chosen = _cached_threshold(indicator, set_def, profile, year, programme, values)
     achieved = indicator.comparison == "achieved"
     if chosen is None or (not achieved and threshold_value is None):
+        undecided = [t.when for t in indicator.thresholds if t.when is not None and t.when.holds(values) is None]
+        if chosen is None and undecided:
+            # The threshold depends on a figure the unit has not given yet (e.g. its number of schools).
+            needed = undecided[0].measure_name or undecided[0].measure
+            message = _("chưa có số liệu '%(measure)s' để chọn ngưỡng") % {"measure": needed}
+            return Outcome.NO_DATA, None, None, None, basis, chosen, message
         message = _("chưa có ngưỡng áp dụng cho đơn vị và năm này")
         return Outcome.NO_THRESHOLD, None, None, None, basis, chosen, message
     threshold = True if achieved else threshold_value
@@ -414,12 +410,23 @@ def _judge_reached(
     return (Outcome.MET if value else Outcome.NOT_MET), value, indicator.reference, None, basis, None, ""
 
 
+def condition_outcomes(thresholds: tuple[ThresholdDef, ...], values: Mapping[str, Any] | None) -> tuple:
+    """What the rows' conditions make of these figures: part of a cache key, empty when no row has one."""
+    return tuple(t.when.holds(values) for t in thresholds if t.when is not None)
+
+
 def _cached_threshold(
-    indicator: IndicatorDef, set_def: SetDef, profile: UnitProfile, year: int, programme: ProgrammeDef | None
+    indicator: IndicatorDef,
+    set_def: SetDef,
+    profile: UnitProfile,
+    year: int,
+    programme: ProgrammeDef | None,
+    values: Mapping[str, Any] | None = None,
 ) -> tuple[Any, str, ThresholdDef | None]:
-    """_threshold_for, remembered on the programme for the units that share a classification."""
+    """_threshold_for, remembered on the programme for the units that share a classification (and, when rows
+    carry conditions, the conditions' outcomes)."""
     if programme is None:
-        return _threshold_for(indicator, set_def, profile, year, programme)
+        return _threshold_for(indicator, set_def, profile, year, programme, values=values)
     # The unit's own region is in the key because the explanation names it, not only the threshold.
     key = (
         set_def.code,
@@ -430,10 +437,12 @@ def _cached_threshold(
         profile.applies_tdmnpb,
         profile.group,
         year,
+        condition_outcomes(indicator.thresholds, values),
     )
     cached = programme.threshold_cache.get(key)
     if cached is None:
-        cached = programme.threshold_cache[key] = _threshold_for(indicator, set_def, profile, year, programme)
+        cached = _threshold_for(indicator, set_def, profile, year, programme, values=values)
+        programme.threshold_cache[key] = cached
     return cached
 
 
@@ -477,20 +486,21 @@ def _threshold_for(
     programme: ProgrammeDef | None,
     *,
     explain: bool = True,
+    values: Mapping[str, Any] | None = None,
 ) -> tuple[Any, str, ThresholdDef | None]:
     """The threshold value, the reason it applies, and the row it came from (the referenced row when relative).
 
     explain=False (the batch path) leaves the reason and a relative threshold's source empty: translated text
     costs more than the choice itself, and a summary never shows them.
     """
-    chosen = choose_threshold(indicator.thresholds, profile, year)
+    chosen = choose_threshold(indicator.thresholds, profile, year, values)
     if indicator.reference and indicator.multiplier is not None:
         ref_set_code, _slash, ref_code = indicator.reference.partition("/")
         ref_set = programme.set(ref_set_code) if programme else None
         ref = None
         if ref_set is not None:
             ref = next((i for c in ref_set.criteria for i in c.indicators if i.code == ref_code), None)
-        ref_threshold = choose_threshold(ref.thresholds, profile, year) if ref else None
+        ref_threshold = choose_threshold(ref.thresholds, profile, year, values) if ref else None
         if ref_threshold is None or ref_threshold.value is None:
             if not explain:
                 return None, "", chosen

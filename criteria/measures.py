@@ -1,5 +1,6 @@
 """What a measure accepts, written once: the default range of each kind, the words that mean yes and no, the
-text of the allowed range, and the coercion of a value to the measure's type.
+text of the allowed range, the coercion of a value to the measure's type, the comparison of a value with a
+threshold, and a condition on a unit's own figure that picks a threshold row (`when:` in the YAML).
 
 The engine, the entry form's service, the Excel upload and the what-if page all read values through here, so
 the same typed text gives the same value, or the same refusal, wherever it is typed. Works on a
@@ -9,7 +10,10 @@ read. Kinds are compared as the plain strings stored (the MeasureKind values) so
 
 from __future__ import annotations
 
+import operator
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -147,3 +151,55 @@ def coerce_typed(measure, raw: Any) -> Any:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     return coerce_value(measure, typed_input(measure, raw))
+
+
+# ---------------------------------------------------------------- comparing a value with a threshold
+
+OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+
+
+def compare(comparison: str, value: Any, threshold: Any, measure) -> tuple[bool, Decimal | None]:
+    """Met or not, and the gap: how much the value must still move to meet the threshold (None when met)."""
+    if comparison == "achieved":
+        return value is True, None
+    if measure.kind == "level":
+        value_rank, threshold_rank = measure.levels.index(value), measure.levels.index(threshold)
+        met = OPERATORS[comparison](value_rank, threshold_rank)
+        return met, None if met else Decimal(abs(threshold_rank - value_rank))
+    met = OPERATORS[comparison](value, threshold)
+    return met, None if met else abs(threshold - value)
+
+
+# ---------------------------------------------------------------- conditions on a unit's own figures
+
+CONDITION_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """Another figure of the same unit compared with a number, e.g. schools_count <= 3: a threshold row carrying
+    one applies only to the units whose figure meets it (QĐ 1491/QĐ-BGDĐT: the level-1 share a commune needs
+    depends on its number of schools)."""
+
+    measure: str
+    comparison: str
+    value: Decimal
+    measure_name: str = ""
+
+    def holds(self, values: Mapping[str, Any] | None) -> bool | None:
+        """True or False on the unit's figures; None when the figure is missing or not a number."""
+        raw = None if values is None else values.get(self.measure)
+        if raw is None or isinstance(raw, bool):
+            return None
+        try:
+            number = Decimal(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            return None
+        if not number.is_finite():
+            return None
+        return OPERATORS[self.comparison](number, self.value)
+
+    def text(self) -> str:
+        """The condition as the office reads it: "Số trường học ≤ 3"."""
+        symbol = CONDITION_SYMBOLS.get(self.comparison, self.comparison)
+        return f"{self.measure_name or self.measure} {symbol} {_plain(self.value)}"

@@ -5,6 +5,8 @@ Nothing here imports the rest of the portal: a provincial set names its province
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -72,7 +74,46 @@ class Programme(models.Model):
         return self.code
 
 
+@dataclass(frozen=True)
+class JudgedKinds:
+    """The unit kinds that the sets in force at one level judge: those they name, or every kind of the level when
+    a set names none. No set in force judges nobody."""
+
+    kinds: frozenset[str] = frozenset()
+    every: bool = False
+
+    def __contains__(self, kind: object) -> bool:
+        return self.every or kind in self.kinds
+
+    def __bool__(self) -> bool:
+        return self.every or bool(self.kinds)
+
+
 class CriteriaSetQuerySet(models.QuerySet):
+    def in_year(self, year: int) -> CriteriaSetQuerySet:
+        """The sets of the programme in force that year."""
+        return self.filter(programme__start_year__lte=year, programme__end_year__gte=year)
+
+    def judged_kinds(self, programme: Programme | str | None, level: str, province_code: str = "") -> JudgedKinds:
+        """Which unit kinds the sets in force at this level judge (the union of their unit_kinds), one query.
+
+        `programme` is a programme or its code; None keeps this queryset's sets (e.g. after in_year()).
+        """
+        sets = self.filter(level=level).in_force_for(province_code)
+        if isinstance(programme, Programme):
+            sets = sets.filter(programme=programme)
+        elif programme is not None:
+            sets = sets.filter(programme__code=programme)
+        return judged_kinds_of(list(sets.values_list("unit_kinds", flat=True)))
+
+    def judged_kinds_by_level(self, province_code: str = "") -> dict[str, JudgedKinds]:
+        """judged_kinds for every level at once (one query) over this queryset's sets, e.g. CriteriaSet.objects
+        .in_year(2024).judged_kinds_by_level("62")."""
+        lists: dict[str, list] = {level: [] for level in Level.values}
+        for level, kinds in self.in_force_for(province_code).values_list("level", "unit_kinds"):
+            lists[level].append(kinds)
+        return {level: judged_kinds_of(kinds) for level, kinds in lists.items()}
+
     def national(self) -> CriteriaSetQuerySet:
         return self.filter(province_code="")
 
@@ -84,6 +125,13 @@ class CriteriaSetQuerySet(models.QuerySet):
         )
 
 
+def judged_kinds_of(kind_lists: list[list[str]]) -> JudgedKinds:
+    """The union of some sets' unit_kinds; a set naming none judges every kind of its level."""
+    if any(not kinds for kinds in kind_lists):
+        return JudgedKinds(every=True)
+    return JudgedKinds(kinds=frozenset(kind for kinds in kind_lists for kind in kinds))
+
+
 class CriteriaSet(models.Model):
     """One tier's set at one level: the national set, or a province's version of it."""
 
@@ -91,6 +139,15 @@ class CriteriaSet(models.Model):
     code = models.CharField(_("mã"), max_length=40)
     name = models.CharField(_("tên"), max_length=300)
     level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    unit_kinds = models.JSONField(
+        _("loại đơn vị áp dụng"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Mã các loại đơn vị của cấp này mà bộ tiêu chí xét, ví dụ ["xa"] (không xét phường, thị trấn); '
+            "để trống: mọi loại đơn vị của cấp"
+        ),
+    )
     tier = models.CharField(_("mức"), max_length=10, choices=Tier.choices)
     rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("Mức thấp hơn phải đạt trước (1 = đạt chuẩn)"))
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)

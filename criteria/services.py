@@ -56,6 +56,7 @@ def clone_set_for_province(*, criteria_set: CriteriaSet, province_code: str, pro
         code=criteria_set.code,
         name=f"{criteria_set.name} ({province_name})",
         level=criteria_set.level,
+        unit_kinds=list(criteria_set.unit_kinds),
         tier=criteria_set.tier,
         rank=criteria_set.rank,
         legal_basis=criteria_set.legal_basis,

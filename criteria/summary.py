@@ -12,16 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from criteria.evaluation import (
-    _OPERATORS,
-    ProgrammeDef,
-    SetDef,
-    UnitProfile,
-    _json_value,
-    _threshold_for,
-    compare,
-)
-from criteria.measures import InvalidValue, allowed_range, coerce_value
+from criteria.evaluation import ProgrammeDef, SetDef, UnitProfile, _json_value, _threshold_for
+from criteria.measures import OPERATORS, Condition, InvalidValue, allowed_range, coerce_value, compare
 
 
 @dataclass(slots=True)
@@ -53,11 +45,25 @@ class SetSummary:
 _NUMERIC_FAST = ("number", "percent")
 
 
-def _compiled_set(programme: ProgrammeDef, set_def: SetDef, profile: UnitProfile, year: int) -> tuple:
-    """A set's criteria with each indicator's threshold already chosen for this classification and year.
+def _set_conditions(programme: ProgrammeDef, set_def: SetDef) -> tuple[Condition, ...]:
+    """Every distinct condition the set's threshold rows carry (usually none), remembered on the programme."""
+    key = ("conditions", set_def.code, set_def.province_code)
+    conditions = programme.threshold_cache.get(key)
+    if conditions is None:
+        found = {t.when: None for c in set_def.criteria for i in c.indicators for t in i.thresholds if t.when}
+        conditions = programme.threshold_cache[key] = tuple(found)
+    return conditions
+
+
+def _compiled_set(
+    programme: ProgrammeDef, set_def: SetDef, profile: UnitProfile, year: int, values: Mapping[str, Any]
+) -> tuple:
+    """A set's criteria with each indicator's threshold already chosen for this classification and year (and
+    for what the set's conditions make of the unit's figures, when its rows carry any).
 
     Units sharing a classification (most of a province) share the compiled form, cached on the programme.
     """
+    outcomes = tuple(condition.holds(values) for condition in _set_conditions(programme, set_def))
     key = (
         "compiled",
         set_def.code,
@@ -66,6 +72,7 @@ def _compiled_set(programme: ProgrammeDef, set_def: SetDef, profile: UnitProfile
         profile.applies_tdmnpb,
         profile.group,
         year,
+        outcomes,
     )
     compiled = programme.threshold_cache.get(key)
     if compiled is not None:
@@ -78,7 +85,9 @@ def _compiled_set(programme: ProgrammeDef, set_def: SetDef, profile: UnitProfile
             if indicator.comparison == "reached":
                 entries.append((indicator.code, "reached", indicator.reference, None, None, None, None, None))
                 continue
-            threshold, _basis, chosen = _threshold_for(indicator, set_def, profile, year, programme, explain=False)
+            threshold, _basis, chosen = _threshold_for(
+                indicator, set_def, profile, year, programme, explain=False, values=values
+            )
             achieved = indicator.comparison == "achieved"
             if chosen is None or (not achieved and threshold is None):
                 entries.append((indicator.code, "none", None, None, None, None, None, None))
@@ -90,7 +99,7 @@ def _compiled_set(programme: ProgrammeDef, set_def: SetDef, profile: UnitProfile
                     "achieved" if achieved else indicator.comparison,
                     measure.code,
                     measure,
-                    None if achieved else _OPERATORS.get(indicator.comparison),
+                    None if achieved else OPERATORS.get(indicator.comparison),
                     True if achieved else threshold,
                     low,
                     high,
@@ -134,7 +143,7 @@ def summarize_programme(
     tier = None
     lower_all_reached = True
     for set_def in programme.ladder(level):
-        summary = batch.summarize(_compiled_set(programme, set_def, profile, year))
+        summary = batch.summarize(_compiled_set(programme, set_def, profile, year, values))
         summary.reached = lower_all_reached and summary.met
         # Only the next tier's failing indicators are kept for "next": a reached set has nothing to close, and
         # a set above the next one is not yet in reach.

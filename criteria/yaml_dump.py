@@ -50,6 +50,7 @@ def dump_criteria_set(criteria_set: CriteriaSet) -> str:
         "code": criteria_set.code,
         "name": criteria_set.name,
         "level": criteria_set.level,
+        "unit_kinds": list(criteria_set.unit_kinds or []),
         "tier": criteria_set.tier,
         "rank": criteria_set.rank,
         "legal_basis": criteria_set.legal_basis,
@@ -112,6 +113,7 @@ def dump_parsed(parsed: ParsedSet) -> str:
 def _document(programme: dict, set_data: dict, measures: list[dict], criteria: list[dict]) -> str:
     """The YAML of a set given in the shape parse_criteria_yaml returns; only the measures its indicators read."""
     used = {i["measure"] for c in criteria for i in c["indicators"] if i["measure"]}
+    used |= {t["when"]["measure"] for c in criteria for i in c["indicators"] for t in i["thresholds"] if t.get("when")}
     s = set_data
     document = {
         "programme": {key: programme[key] for key in ("code", "name", "legal_basis", "start_year", "end_year")},
@@ -119,6 +121,7 @@ def _document(programme: dict, set_data: dict, measures: list[dict], criteria: l
             "code": s["code"],
             "name": s["name"],
             "level": s["level"],
+            "applies_to": s.get("unit_kinds") or [],
             "tier": s["tier"],
             "rank": s["rank"],
             "legal_basis": s["legal_basis"],
@@ -166,22 +169,25 @@ def _criterion_document(c: dict) -> dict:
                 "reference": i["reference"] or None,
                 "multiplier": plain(i["multiplier"]),
                 "note": i["note"],
-                "thresholds": [
-                    {
-                        "value": t["level_value"] if t["level_value"] else plain(t["value"]),
-                        "region": t["region"] or None,
-                        "tdmnpb_rule": t["tdmnpb_rule"],
-                        "group": t["commune_group"],
-                        "year": t["year"],
-                        "source": t["source"],
-                        "verified": t["verified"],
-                    }
-                    for t in i["thresholds"]
-                ],
+                "thresholds": [_threshold_document(t) for t in i["thresholds"]],
             }
             for i in c["indicators"]
         ],
     }
+
+
+def _threshold_document(t: dict) -> dict:
+    document = {
+        "value": t["level_value"] if t["level_value"] else plain(t["value"]),
+        "region": t["region"] or None,
+        "tdmnpb_rule": t["tdmnpb_rule"],
+        "group": t["commune_group"],
+        "year": t["year"],
+    }
+    if t.get("when"):
+        when = t["when"]
+        document["when"] = {"measure": when["measure"], "comparison": when["comparison"], "value": plain(when["value"])}
+    return {**document, "source": t["source"], "verified": t["verified"]}
 
 
 def plain(value: Decimal | None) -> Any:

@@ -189,6 +189,19 @@ class Checker:
             return []
         return value
 
+    def kinds(self, m: LineMap, key: str, where: str) -> list[str]:
+        """A list of unit kind codes (lower-case letters and '_', e.g. xa, thi_tran), in order, without repeats."""
+        kinds: list[str] = []
+        for item in self.sequence(m, key, where):
+            if not (isinstance(item, str) and item.isascii() and item.replace("_", "").isalpha() and item.islower()):
+                message = _(
+                    "'%(key)s' của %(where)s chỉ gồm mã loại đơn vị (xa, phuong, thi_tran…), không phải '%(item)s'."
+                )
+                self.field_error(m, key, where, message, item=item)
+            elif item not in kinds:
+                kinds.append(item)
+        return kinds
+
     def field_error(self, m: LineMap, key: str, where: str, message: str, **params) -> None:
         """A message about one key of a mapping, on that key's line; it names the key and where it is."""
         self.error(m.key_lines.get(key, m.line), message % {"key": key, "where": where, **params})

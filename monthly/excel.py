@@ -1,8 +1,8 @@
 """A district's monthly figures as an Excel round trip: the checks on a filled template, and saving it.
 
 The template itself is written by monthly.excel_template, with the layout defined here. read_upload only reads
-the database. apply_upload checks a whole file, then saves every
-commune's row through the same save_values as the web form, in one transaction: all of the file or nothing.
+the database. apply_upload checks a whole file, then saves each commune's row whose cells differ from what the
+portal holds through the same save_values as the web form, in one transaction: all of the file or nothing.
 """
 
 from __future__ import annotations
@@ -74,8 +74,11 @@ class DistrictMonth:
 
 @dataclass
 class UploadSummary:
+    """What an upload did: `communes` saved (their cells differed), `changes` values changed, of `rows` read."""
+
     communes: int
     changes: int
+    rows: int = 0
 
 
 def district_month(district: AdministrativeUnit, period: dt.date) -> DistrictMonth:
@@ -89,9 +92,14 @@ def district_month(district: AdministrativeUnit, period: dt.date) -> DistrictMon
     return DistrictMonth(district, period, communes, entries, {e.measure.code: e.measure for e in entries})
 
 
-def current_values(unit_ids: Sequence[int], period: dt.date) -> dict[int, dict[int, Any]]:
-    """Each unit's figures as the entry form shows them: this month's report over the last approved ones."""
-    result = carried_values(unit_ids, period)
+def current_values(
+    unit_ids: Sequence[int], period: dt.date, *, carried: Mapping[int, Mapping[int, Any]] | None = None
+) -> dict[int, dict[int, Any]]:
+    """Each unit's figures as the entry form shows them: this month's report over the last approved ones
+    (`carried`, the units' carried_values, when the caller has them already)."""
+    if carried is None:
+        carried = carried_values(unit_ids, period)
+    result = {unit_id: dict(values) for unit_id, values in carried.items()}
     rows = Value.objects.filter(report__unit_id__in=list(unit_ids), report__period=period).values_list(
         "report__unit_id", "measure_id", "number", "flag", "level"
     )
@@ -475,22 +483,40 @@ def _changed(values: Mapping[str, Any], measures: Mapping[str, Measure], current
 
 
 def apply_upload(data: bytes, *, district: AdministrativeUnit, period: dt.date, by) -> UploadSummary:
-    """Check a filled template and save every commune's figures in one transaction, or nothing at all."""
+    """Check a filled template and save, in one transaction or not at all, the communes whose cells differ from
+    the figures the portal holds (a row left as the template gave it: no save, no new draft, no new version)."""
     try:
         month = district_month(district, period)
     except ReportError as exc:
         raise UploadError([exc.message]) from None
     rows = read_upload(data, district=district, period=period, communes=month.communes, measures=month.measures)
+    carried = carried_values(list(rows), period)
+    current = current_values(list(rows), period, carried=carried)
+    changed = {
+        unit_id: raw
+        for unit_id, raw in rows.items()
+        # read_upload refused the file if any value was invalid: here validation only types them.
+        if _changed(validate_values(month.measures, raw)[0], month.measures, current.get(unit_id, {}))
+    }
     units = {c.pk: c for c in month.communes}
-    changes = ValueChange.objects.filter(report__unit_id__in=list(rows), report__period=period)
+    changes = ValueChange.objects.filter(report__unit_id__in=list(changed), report__period=period)
     commune = None
     try:
         with transaction.atomic():
-            before = changes.count()
-            for unit_id, raw in rows.items():
+            before = changes.count() if changed else 0
+            for unit_id, raw in changed.items():
                 commune = units[unit_id]
-                save_values(unit=commune, period=period, raw=raw, by=by, via="excel", measures=month.measures)
-            return UploadSummary(communes=len(rows), changes=changes.count() - before)
+                save_values(
+                    unit=commune,
+                    period=period,
+                    raw=raw,
+                    by=by,
+                    via="excel",
+                    measures=month.measures,
+                    previous=carried.get(unit_id, {}),
+                )
+            after = changes.count() if changed else 0
+            return UploadSummary(communes=len(changed), changes=after - before, rows=len(rows))
     except ReportError as exc:
         # A report locked between the check and the save (or a value refused): the transaction rolled back.
         raise UploadError([f"{commune.name if commune else district.name}: {exc.message}"]) from None

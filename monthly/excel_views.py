@@ -38,7 +38,8 @@ def template(request, code: str, month: dt.date):
 
 @require_POST
 def upload(request, code: str, month: dt.date):
-    """Save a filled template: every commune of the file in one transaction, or nothing with every error listed."""
+    """Save a filled template: the communes whose figures changed, in one transaction, or nothing with every error
+    listed."""
     period = month
     district = _district(request, code)
     uploaded = request.FILES.get("file")
@@ -58,16 +59,24 @@ def upload(request, code: str, month: dt.date):
             "errors": exc.errors,
         }
         return render(request, "monthly/upload_result.html", context, status=400)
+    counts = {
+        "month": f"{period:%m/%Y}",
+        "communes": ngettext("%(count)d xã", "%(count)d xã", summary.communes) % {"count": summary.communes},
+        "changes": ngettext("%(count)d giá trị thay đổi", "%(count)d giá trị thay đổi", summary.changes)
+        % {"count": summary.changes},
+    }
     if summary.communes:
         messages.success(
+            request, _("Đã lưu số liệu tháng %(month)s từ tệp Excel cho %(communes)s (%(changes)s).") % counts
+        )
+    elif summary.rows:
+        messages.info(
             request,
-            _("Đã lưu số liệu tháng %(month)s từ tệp Excel cho %(communes)s (%(changes)s).")
-            % {
-                "month": f"{period:%m/%Y}",
-                "communes": ngettext("%(count)d xã", "%(count)d xã", summary.communes) % {"count": summary.communes},
-                "changes": ngettext("%(count)d giá trị thay đổi", "%(count)d giá trị thay đổi", summary.changes)
-                % {"count": summary.changes},
-            },
+            _(
+                "Số liệu trong tệp giống số liệu trên cổng tháng %(month)s (%(communes)s, %(changes)s): "
+                "không báo cáo nào được sửa."
+            )
+            % counts,
         )
     else:
         messages.warning(request, _("Tệp không có dòng số liệu nào để lưu; số liệu trên cổng không thay đổi."))

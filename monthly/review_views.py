@@ -25,6 +25,7 @@ from communes.models import AdministrativeUnit, Level
 from communes.months import month_code
 from communes.permissions import can_edit, can_review, has_scope, is_office, require, unit_or_404
 from monthly import services
+from monthly.judged import judged_kinds_in, only_judged
 from monthly.models import Report, ReportStatus
 from monthly.views import days_late, months_nav, province_of
 
@@ -87,7 +88,8 @@ def district_month(request, code: str, month: dt.date):
     )
     rows = {c.pk: UnitRow(unit=c, village_count=c.village_count) for c in communes}
     own = None
-    for report in _district_reports(district, period):
+    reports = _district_reports(district, period)
+    for report in reports:
         if report.unit_id == district.pk:
             own = report
         elif report.unit_id in rows:
@@ -117,6 +119,8 @@ def district_month(request, code: str, month: dt.date):
             "village_total": sum(row.village_count for row in rows.values()),
             "can_edit": can_edit(request.user, district),
             "can_review": can_review(request.user, district),
+            # What "Gửi tất cả" will send (the district's, communes' and villages' drafts and returned reports).
+            "to_send": sum(r.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) for r in reports),
         },
     )
 
@@ -265,7 +269,9 @@ def overdue(request, month: dt.date):
     period = month
     if not has_scope(request.user):
         raise Http404(_("Không có đơn vị nào trong phạm vi của bạn."))
-    scope = AdministrativeUnit.objects.in_scope_of(request.user).filter(level=Level.COMMUNE)
+    # Only the communes the criteria in force judge are asked for figures (wards and towns are not).
+    judged = judged_kinds_in(period, Level.COMMUNE)
+    scope = only_judged(AdministrativeUnit.objects.in_scope_of(request.user).filter(level=Level.COMMUNE), judged)
     today = timezone.localdate()
 
     due_days = dict(AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("code", "report_due_day"))

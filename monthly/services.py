@@ -16,7 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
-from communes.months import parse_month  # noqa: F401 - re-exported for callers of services
+from communes.months import (
+    parse_month,  # noqa: F401 - re-exported for callers of services
+    shift_month,
+)
 from criteria.measures import InvalidValue, coerce_typed
 from criteria.models import CriteriaSet, Indicator, Measure, Programme
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value, ValueChange
@@ -166,9 +169,23 @@ def report_values(report: Report | None) -> dict[int, Any]:
     return {v.measure_id: v.value for v in report.values.all()}
 
 
-def form_values(*, unit: AdministrativeUnit, period: dt.date, report: Report | None) -> dict[int, Any]:
-    """What the entry form shows: the report's own values over the last approved ones."""
-    return {**carried_values([unit.pk], period).get(unit.pk, {}), **report_values(report)}
+def previous_values(*, unit: AdministrativeUnit, period: dt.date) -> dict[int, Any]:
+    """The last approved value of every measure before this month: where the month's report starts from (one
+    query)."""
+    return carried_values([unit.pk], shift_month(period, -1)).get(unit.pk, {})
+
+
+def form_values(
+    *, unit: AdministrativeUnit, period: dt.date, report: Report | None, previous: Mapping[int, Any] | None = None
+) -> dict[int, Any]:
+    """What the entry form shows: the report's own values over the last approved ones.
+
+    The approved values up to this month are those before it plus this month's report's own when approved, which
+    are shown anyway: so `previous` (previous_values, when the caller has them) is all that is carried.
+    """
+    if previous is None:
+        previous = previous_values(unit=unit, period=period)
+    return {**previous, **report_values(report)}
 
 
 # ---------------------------------------------------------------- entering figures
@@ -231,8 +248,14 @@ def save_values(
     expected_version: int | None = None,
     via: str = "form",
     measures: Mapping[str, Measure] | None = None,
+    previous: Mapping[int, Any] | None = None,
 ) -> Report:
-    """Create or update a unit's report for the month with these figures; every change is recorded."""
+    """Create or update a unit's report for the month with these figures, recording each change.
+
+    A change is a value that differs from where the report stands: its own value, else the approved value carried
+    forward from before this month (`previous`, measure id -> value; looked up when not given). So the first save
+    of a prefilled form records only the figures typed, not every prefilled one.
+    """
     programme = programme_for(period)
     if programme is None:
         raise ReportError(no_programme_message(period))
@@ -256,7 +279,9 @@ def save_values(
     values, errors = validate_values(measures, raw)
     if errors:
         raise InvalidValues(errors)
-    _write_values(report, measures, values, by=by, via=via)
+    if previous is None:
+        previous = previous_values(unit=unit, period=period)
+    _write_values(report, measures, values, by=by, via=via, previous=previous)
     report.version += 1
     report.updated_by = by
     report.save(update_fields=["version", "updated_by", "updated_at"])
@@ -293,41 +318,51 @@ def locked_reason(report: Report) -> str:
     ) % {"unit": report.unit.name, "month": f"{report.period:%m/%Y}"}
 
 
-def _write_values(report: Report, measures: Mapping[str, Measure], values: Mapping[str, Any], *, by, via: str) -> None:
+def _write_values(
+    report: Report, measures: Mapping[str, Measure], values: Mapping[str, Any], *, by, via: str, previous
+) -> None:
+    """Store every value that differs from the report's own; record as a change only what differs from where the
+    report stands (its own value, else the carried-forward one it started from)."""
     existing = {v.measure_id: v for v in report.values.all()}
     to_create, to_update, to_delete, changes = [], [], [], []
     for code, value in values.items():
         measure = measures[code]
         row = existing.get(measure.pk)
-        old = row.value if row else None
-        if _same(old, value):
-            continue
-        changes.append(
-            ValueChange(
-                report=report,
-                measure=measure,
-                old_value=_display(old),
-                new_value=_display(value),
-                changed_by=by,
-                via=via,
+        before = row.value if row else previous.get(measure.pk)
+        if not _same(before, value):
+            changes.append(
+                ValueChange(
+                    report=report,
+                    measure=measure,
+                    old_value=_display(before),
+                    new_value=_display(value),
+                    changed_by=by,
+                    via=via,
+                )
             )
-        )
+        if _same(row.value if row else None, value):
+            continue
         if value is None:
             to_delete.append(row.pk)
             continue
         row = row or Value(report=report, measure=measure)
-        row.number, row.flag, row.level = None, None, ""
-        if isinstance(value, bool):
-            row.flag = value
-        elif isinstance(value, str):
-            row.level = value
-        else:
-            row.number = value
+        _fill(row, value)
         (to_update if row.pk else to_create).append(row)
     Value.objects.filter(pk__in=to_delete).delete()
     Value.objects.bulk_create(to_create)
     Value.objects.bulk_update(to_update, ["number", "flag", "level"])
     ValueChange.objects.bulk_create(changes)
+
+
+def _fill(row: Value, value: Any) -> None:
+    """Put a typed value in the column its kind uses, clearing the others."""
+    row.number, row.flag, row.level = None, None, ""
+    if isinstance(value, bool):
+        row.flag = value
+    elif isinstance(value, str):
+        row.level = value
+    else:
+        row.number = value
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -7,6 +7,7 @@ monthly.services. A unit outside the user's scope is 404, an action their role m
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,12 +36,13 @@ from communes.permissions import (
     unit_or_404,
 )
 from criteria.definitions import build_programme
-from criteria.evaluation import IndicatorResult
+from criteria.evaluation import IndicatorResult, Outcome
 from criteria.measures import range_text
 from criteria.models import CriteriaSet, Criterion
 from monthly import services
 from monthly.evaluation import CRITERIA_LEVEL, evaluate_unit
 from monthly.forms import MISSING_VERSION, ReportValuesForm, input_text
+from monthly.judged import not_judged_page
 from monthly.models import Report, ReportAction
 
 # ---------------------------------------------------------------- small helpers (review_views uses the public ones)
@@ -100,12 +102,13 @@ def monthly_home(request):
 
 @dataclass
 class EntryField:
-    """One measure on the report page: its form field, its stored value, the threshold it faces, what was typed
-    and could not be saved."""
+    """One measure on the report page: its form field, its stored value, the previous month's approved value, the
+    threshold it faces, what was typed and could not be saved."""
 
     measure: Any
     field: BoundField
     value: Any = None
+    previous: Any = None
     unsaved: str = ""
     reading: IndicatorResult | None = None
     reading_set: str = ""
@@ -172,6 +175,11 @@ def _readings(page: ReportPage, province: AdministrativeUnit, values: dict[str, 
     return readings
 
 
+def _without_verdict(reading: IndicatorResult) -> IndicatorResult:
+    """The threshold alone: a figure that failed validation must not sit beside the stored figure's ✓ or ✗."""
+    return dataclasses.replace(reading, value=None, outcome=Outcome.NO_DATA, gap=None, message="")
+
+
 def _unsaved_text(typed: str | None, current: str) -> str:
     """What this person typed and could not save, where it differs from the figure now stored."""
     if typed is None or typed.strip() == current:
@@ -215,7 +223,8 @@ def _build_page(
     page.due = services.due_date(period, province.report_due_day)
 
     entries = services.entry_measures(programme=programme, level=unit.level, province_code=unit.province_code)
-    stored = services.form_values(unit=unit, period=period, report=report)
+    previous = services.previous_values(unit=unit, period=period)
+    stored = services.form_values(unit=unit, period=period, report=report, previous=previous)
     values = {e.measure.code: stored.get(e.measure.pk) for e in entries}
     readings = _readings(page, province, values)
     page.form = form or ReportValuesForm(
@@ -224,13 +233,15 @@ def _build_page(
     fields = {}
     for entry in entries:
         code = entry.measure.code
+        bound = page.form.field_for(code)
         reading, reading_set = readings.get(code, (None, ""))
         fields[code] = EntryField(
             measure=entry.measure,
-            field=page.form.field_for(code),
+            field=bound,
             value=values[code],
+            previous=previous.get(entry.measure.pk),
             unsaved=_unsaved_text((unsaved or {}).get(code), input_text(values[code])),
-            reading=reading,
+            reading=_without_verdict(reading) if reading and bound.errors else reading,
             reading_set=reading_set,
             range_text=range_text(entry.measure),
         )
@@ -333,6 +344,8 @@ def report_page(request, code: str, month: dt.date):
         require(can_edit(request.user, unit), _("Chỉ cán bộ huyện phụ trách mới được nhập số liệu của đơn vị này."))
     if programme is None:
         return _no_programme(request, unit, period, status=200 if request.method == "GET" else 409)
+    if refusal := not_judged_page(request, unit, period, status=200 if request.method == "GET" else 409):
+        return refusal
     if request.method == "GET":
         return _render_report(request, unit, period, programme)
 
@@ -374,6 +387,8 @@ def _action(request, code: str, month: dt.date, *, allowed, denied: str):
     require(allowed(request.user, unit), denied)
     if programme is None:
         return unit, period, programme, None, _no_programme(request, unit, period, status=409)
+    if refusal := not_judged_page(request, unit, period, status=409):
+        return unit, period, programme, None, refusal
     report = _load_report(unit, period)
     if report is None:
         response = _render_report(

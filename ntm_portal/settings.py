@@ -209,6 +209,33 @@ if _task_backend not in _TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
+# ---------------------------------------------------------------- email
+
+# District officials are emailed when the office returns or approves a report (monthly/notifications.py). Without
+# DJANGO_EMAIL_HOST (a developer's machine) the messages are printed on the console; with it they go by SMTP.
+# Django 6.1's MAILERS (the EMAIL_HOST... settings are deprecated).
+_email_host = env_str("DJANGO_EMAIL_HOST")
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env_int("DJANGO_EMAIL_PORT", 587),
+                "username": env_str("DJANGO_EMAIL_HOST_USER", ""),
+                "password": env_str("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+                "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 10),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Cổng điều hành NTM <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address as people reach it, for the links in emails (no request to take it from).
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+
 # ---------------------------------------------------------------- the REST API (/api/v1/)
 
 REST_FRAMEWORK = {
@@ -246,10 +273,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI and Redoc from the sidecar package: served by the portal itself, no CDN.
+    # Swagger UI from the sidecar package: served by the portal itself, no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several models have a "level", "tier" or "status" of their own choices: name each set of choices.

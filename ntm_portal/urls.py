@@ -43,8 +43,11 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
 ]
 
-# Unmatched /api/ paths answer in the API's JSON shape (only when DEBUG is off; in DEBUG Django's own page shows).
+# Error pages (only when DEBUG is off; in DEBUG Django's own pages show): under /api/ in the API's JSON shape,
+# elsewhere templates/403.html, 404.html and 500.html in the portal's layout.
+handler403 = "django.views.defaults.permission_denied"
 handler404 = "api.exceptions.not_found"
+handler500 = "api.exceptions.server_error"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Kind, Level
+from communes.models import AdministrativeUnit, Level
 from communes.months import month_end, shift_month, this_month
 from communes.permissions import in_scope
 from monthly.services import due_date, is_overdue
@@ -320,7 +320,7 @@ class DistrictRow:
     average: Decimal | None
     planned: int
     plan_reached: int
-    reporting: int  # communes of every kind that send monthly reports
+    reporting: int  # the judged communes, asked for monthly NTM figures
     overdue: int
     rule: dict  # reports.services.district_rule
     status: Status | None = None  # the district's own (QĐ 320)
@@ -365,10 +365,11 @@ def _district_rows(
     heads: list[AdministrativeUnit | None] = [u for u in rows.units if u.level == Level.DISTRICT]
     if communes_of.get(province.pk):
         heads.append(None)
+    judged_ids = {u.pk for u in rows.rural}
     result = []
     for head in heads:
         communes = communes_of.get(head.pk if head else province.pk, [])
-        rural = [u for u in communes if u.kind == Kind.XA]
+        rural = [u for u in communes if u.pk in judged_ids]
         statuses = [rows.statuses[u.pk] for u in rural if u.pk in rows.statuses]
         rural_ids = {u.pk for u in rural}
         planned = [p for p in rows.plans if p.year == period.year and p.unit_id in rural_ids]
@@ -384,9 +385,10 @@ def _district_rows(
                 average=average_criteria(statuses),
                 planned=len(planned),
                 plan_reached=sum(1 for p in planned if reaches(rows.statuses.get(p.unit_id), p.tier)),
-                reporting=len(communes),
+                # Only judged communes are asked for NTM figures (monthly.judged).
+                reporting=len(rural),
                 overdue=sum(
-                    1 for u in communes if is_overdue(period, province.report_due_day, rows.reports.get(u.pk), today)
+                    1 for u in rural if is_overdue(period, province.report_due_day, rows.reports.get(u.pk), today)
                 ),
                 # A commune without figures this month counts as not reaching the standard.
                 rule=district_rule(commune_statuses=[rows.statuses.get(u.pk) or Status(tier="") for u in rural]),
@@ -512,6 +514,7 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
     watch = _watch_rows(rows, in_force, units_by_pk)
     communes = _commune_rows(rows, period, province, highest, watch, today)
     all_communes = [u for u in rows.units if u.level == Level.COMMUNE]
+    judged = rows.rural
     points = trend(rows, period)
     trend_tiers, trend_average = trend_charts(points, _criteria_total(rows))
     return {
@@ -526,14 +529,14 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
         "is_demo": rows.is_demo,
         "summary": summary,
         "communes": communes,
-        "other_communes": [u for u in all_communes if u.kind != Kind.XA],
+        "other_communes": [u for u in all_communes if u not in judged],
         "rule": district_rule(commune_statuses=[rows.statuses.get(u.pk) or Status(tier="") for u in rows.rural]),
         "district_status": rows.statuses.get(district.pk),
         "district_recognition": highest.get(district.pk),
         "overdue_total": sum(
-            1 for u in all_communes if is_overdue(period, province.report_due_day, rows.reports.get(u.pk), today)
+            1 for u in judged if is_overdue(period, province.report_due_day, rows.reports.get(u.pk), today)
         ),
-        "reporting_total": len(all_communes),
+        "reporting_total": len(judged),
         "due": due_date(period, province.report_due_day),
         "watch": watch,
         "trend": points,

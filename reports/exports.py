@@ -24,16 +24,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from communes.models import AdministrativeUnit, Kind, Level
+from communes.models import AdministrativeUnit, Level
 from communes.months import month_end
-from criteria.models import CriteriaSet, Measure, Programme, SetStatus, Threshold, Tier
+from criteria.models import CriteriaSet, JudgedKinds, Measure, Programme, SetStatus, Threshold, Tier
 from criteria.models import Level as CriteriaLevel
 from monthly.models import Report, ReportStatus, Value
 from monthly.services import entry_measures, programme_for
 from records.models import Recognition
 from reports.models import Status
 from reports.scope import highest_by_unit, recognitions_on
-from reports.services import watch_list
+from reports.services import judged_kinds_from, watch_list
 from reports.templatetags.dashboard_format import tier_label
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -188,12 +188,9 @@ def statuses_workbook(*, scope: AdministrativeUnit, period: dt.date, user) -> tu
     highest = highest_by_unit(in_force)
     at_risk = {item.unit.pk for item in watch_list(statuses, in_force) if item.at_risk}
     units_by_pk = data.units_by_pk
-    # The units that get a status (reports.services.tracked_units): districts and rural communes.
-    rows = [
-        u
-        for u in _grouped(data.units)
-        if u.pk in statuses and (u.level == Level.DISTRICT or (u.level == Level.COMMUNE and u.kind == Kind.XA))
-    ]
+    # The units that get a status: the kinds the sets in force judge at each level (reports.services.judged_units).
+    judged = judged_kinds_from({level: [s.unit_kinds for s in data.sets if s.level == level] for level in Level})
+    rows = [u for u in _grouped(data.units) if u.pk in statuses and u.kind in judged.get(u.level, JudgedKinds())]
     set_columns = _set_columns(data, [statuses[u.pk] for u in rows])
 
     headers = _status_headers(set_columns)

@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
 
-from communes.models import AdministrativeUnit, Kind, Level
+from communes.models import AdministrativeUnit, Level
 from communes.months import month_code, shift_month
+from criteria.models import JudgedKinds
 from monthly.models import Report
 from records.models import CommunePlan, Recognition, Target
 from reports.models import RecomputeMark, Status
 from reports.services import (
     TIER_RANK,
+    judged_kinds,
 )
 
 TREND_MONTHS = 12
@@ -91,11 +93,13 @@ class ScopeRows:
     reports: dict[int, str]  # commune pk -> the month's report status
     demo_units: bool
     stale: set[int] = field(default_factory=set)  # units whose status this month is being recomputed
+    judged: dict[str, JudgedKinds] = field(default_factory=dict)  # criteria level -> the kinds its sets judge
 
     @property
     def rural(self) -> list[AdministrativeUnit]:
-        # The NTM programme's subject, as reports.services.tracked_units counts them: xã, not phường or thị trấn.
-        return [u for u in self.units if u.level == Level.COMMUNE and u.kind == Kind.XA]
+        # The communes the criteria sets in force judge (reports.services.judged_units): xã, not phường or thị trấn.
+        kinds = self.judged.get(Level.COMMUNE, JudgedKinds())
+        return [u for u in self.units if u.level == Level.COMMUNE and u.kind in kinds]
 
     @property
     def is_demo(self) -> bool:
@@ -113,7 +117,7 @@ def _trend_start(period: dt.date) -> dt.date:
 
 
 def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
-    """The rows of a province's or district's dashboard for a month, in nine queries whatever its size."""
+    """The rows of a province's or district's dashboard for a month, in ten queries whatever its size."""
     below = Q(unit__path__startswith=scope.path)
     units = list(
         AdministrativeUnit.objects.filter(path__startswith=scope.path, level__in=[Level.DISTRICT, Level.COMMUNE])
@@ -131,7 +135,6 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
         Status.objects.filter(
             below,
             unit__level=Level.COMMUNE,
-            unit__kind=Kind.XA,
             period__gte=_trend_start(period),
             period__lte=period,
         )
@@ -151,4 +154,11 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
     )
     demo_units = AdministrativeUnit.objects.filter(path__startswith=scope.path, is_demo=True).exists()
     stale = set(RecomputeMark.objects.filter(below, period=period).values_list("unit_id", flat=True))
-    return ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units, stale)
+    judged = judged_kinds(year=period.year)
+    rows = ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units, stale, judged)
+    # Only what the criteria judge counts: a ward's or a town's stored status (from before) is left out.
+    rural_ids = {u.pk for u in rows.rural}
+    not_judged = {u.pk for u in units if u.level == Level.COMMUNE} - rural_ids
+    rows.statuses = {pk: s for pk, s in statuses.items() if pk not in not_judged}
+    rows.trend = [t for t in trend if t.unit_id in rural_ids]
+    return rows

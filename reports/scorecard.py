@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Kind, Level
+from communes.models import AdministrativeUnit, Level
 from communes.months import month_end, shift_month
 from criteria.evaluation import CriterionResult, IndicatorResult, Outcome, ProgrammeResult
+from criteria.models import JudgedKinds
 from monthly.evaluation import evaluate_approved
 from monthly.services import programme_for
 from records.models import CommunePlan, Recognition
@@ -19,7 +20,7 @@ from reports import charts
 from reports.dashboard import person
 from reports.models import RecomputeMark, Status
 from reports.scope import TREND_MONTHS, highest_by_unit, month_links, programme_in_force, recognitions_on
-from reports.services import watch_list
+from reports.services import judged_kinds, watch_list
 
 
 @dataclass
@@ -144,7 +145,8 @@ def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> 
         "ancestors": ancestors,
         "province": province,
         "district": district,
-        "is_rural": commune.kind == Kind.XA,
+        # Whether the criteria in force judge this kind (applies_to of the sets); one query.
+        "is_rural": commune.kind in judged_kinds(programme).get(Level.COMMUNE, JudgedKinds()),
         "period": period,
         "months": month_links(period),
         "programme": programme,

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.db.models import Max, Min, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from communes.models import AdministrativeUnit, Kind, Level
+from communes.models import AdministrativeUnit, Level
 from communes.months import months_between
 from criteria.definitions import build_programmes_by_province
 from criteria.evaluation import revocation_risk
-from criteria.models import CriteriaSet, Measure, Programme
+from criteria.models import CriteriaSet, JudgedKinds, Measure, Programme, SetStatus, judged_kinds_of
 from criteria.models import Level as CriteriaLevel
 from monthly.evaluation import evaluate_unit
 from monthly.services import carried_values, programme_for
@@ -60,12 +60,55 @@ def tier_rank(tier: str) -> int:
 DERIVED_DISTRICT_MEASURES = ("district_communes_standard_pct", "district_communes_advanced_pct")
 
 
-def tracked_units(scope: AdministrativeUnit | None = None):
-    """The units that get a status: rural communes (xã, the NTM programme's subject) and districts."""
-    units = AdministrativeUnit.objects.filter(Q(level=Level.COMMUNE, kind=Kind.XA) | Q(level=Level.DISTRICT))
+def judged_filter(judged: dict[str, JudgedKinds]) -> Q:
+    """The units that the criteria judge, given the kinds judged per criteria level (CriteriaSet.objects
+    .judged_kinds_by_level): communes and districts of those kinds; no condition on kinds in code."""
+    condition = Q(pk__in=[])
+    for level in (Level.COMMUNE, Level.DISTRICT):
+        kinds = judged.get(level) or JudgedKinds()
+        if kinds.every:
+            condition |= Q(level=level)
+        elif kinds.kinds:
+            condition |= Q(level=level, kind__in=sorted(kinds.kinds))
+    return condition
+
+
+def judged_kinds(programme: Programme | None = None, *, year: int | None = None) -> dict[str, JudgedKinds]:
+    """The unit kinds judged at each level by the sets of a programme (or of the programme in force in `year`;
+    neither: of every programme), one query."""
+    # In force somewhere: the national sets and the provinces' published ones (a provincial draft judges nobody).
+    sets = CriteriaSet.objects.filter(Q(province_code="") | Q(status=SetStatus.PUBLISHED))
+    if programme is not None:
+        sets = sets.filter(programme=programme)
+    elif year is not None:
+        sets = sets.in_year(year)
+    by_level: dict[str, list] = {}
+    for level, kinds in sets.values_list("level", "unit_kinds"):
+        by_level.setdefault(level, []).append(kinds)
+    return judged_kinds_from(by_level)
+
+
+def judged_kinds_from(by_level: dict[str, list[list[str]]]) -> dict[str, JudgedKinds]:
+    """The kinds judged per level, from the unit_kinds of the sets in force at each level."""
+    result = {level: judged_kinds_of(lists) for level, lists in by_level.items() if lists}
+    # A district gets a status even without a district set: QĐ 320's shares of its judged communes are a
+    # district-level figure derived from their statuses.
+    result.setdefault(Level.DISTRICT, JudgedKinds(every=True))
+    return result
+
+
+def judged_units(scope: AdministrativeUnit | None = None, programme: Programme | None = None) -> QuerySet:
+    """The units that get a status: those of the kinds the criteria sets of the programme judge at commune and
+    district level (applies_to in the criteria YAML: rural communes, xã, not phường or thị trấn), in `scope`."""
+    units = AdministrativeUnit.objects.filter(judged_filter(judged_kinds(programme)))
     if scope is not None:
         units = units.filter(path__startswith=scope.path)
     return units
+
+
+def tracked_units(scope: AdministrativeUnit | None = None) -> QuerySet:
+    """The units judged by any programme (recompute_statuses keeps those its month's programme judges)."""
+    return judged_units(scope)
 
 
 @transaction.atomic
@@ -80,6 +123,9 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
         return 0
     unit_queryset = units if isinstance(units, QuerySet) else None
     units = list(units.only("pk", "code", "level", "kind", "path", "applies_tdmnpb_thresholds", "commune_group"))
+    # Only the kinds this programme's sets judge get a status (a ward, a town: none).
+    judged = judged_kinds(programme)
+    units = [u for u in units if u.kind in judged.get(u.level, JudgedKinds())]
     if not units:
         return 0
     province_codes = {u.province_code for u in units}
@@ -96,7 +142,7 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
     for unit in communes:
         statuses[unit.pk] = _status(unit, period, programme, definitions, regions, codes, carried.get(unit.pk, {}))
     if districts:
-        shares = _commune_shares(districts, period, programme, statuses)
+        shares = _commune_shares(districts, period, programme, statuses, judged)
         for unit in districts:
             values = {**{codes[m]: v for m, v in carried.get(unit.pk, {}).items()}, **shares.get(unit.pk, {})}
             statuses[unit.pk] = _status(unit, period, programme, definitions, regions, codes, {}, values)
@@ -128,11 +174,15 @@ def _status(unit, period, programme, definitions, regions, codes, by_measure_id,
     )
 
 
-def _commune_shares(districts, period, programme, fresh: dict[int, Status]) -> dict[int, dict[str, Decimal]]:
-    """Per district, the shares of its rural communes at the standard and advanced tiers (QĐ 320 conditions 1-2)."""
+def _commune_shares(
+    districts, period, programme, fresh: dict[int, Status], judged: dict[str, JudgedKinds]
+) -> dict[int, dict[str, Decimal]]:
+    """Per district, the shares of its judged communes at the standard and advanced tiers (QĐ 320 conditions 1-2)."""
     paths = {d.path: d.pk for d in districts}
     tiers: dict[int, tuple[str, str]] = {}  # commune pk -> (district path, tier)
-    rows = AdministrativeUnit.objects.filter(level=Level.COMMUNE, kind=Kind.XA, parent_id__in=list(paths.values()))
+    rows = AdministrativeUnit.objects.filter(
+        judged_filter(judged), level=Level.COMMUNE, parent_id__in=list(paths.values())
+    )
     stored = dict(
         Status.objects.filter(unit__in=rows, period=period, programme=programme).values_list("unit_id", "tier")
     )
@@ -154,7 +204,7 @@ def _commune_shares(districts, period, programme, fresh: dict[int, Status]) -> d
 
 
 def approval_scope(*, units, period: dt.date) -> tuple[QuerySet, list[dt.date]]:
-    """The tracked units an approval change of `units` in `period` affects, and the months to recompute: from that
+    """The judged units an approval change of `units` in `period` affects, and the months to recompute: from that
     month to the last one computed. A district's shares depend on all its communes, so a commune's approval
     recomputes its whole district."""
     unit_ids = {u.pk for u in units}

@@ -373,12 +373,9 @@ def _tier_rows(summary: dashboard.Summary) -> list[TierRow]:
 
 
 def _overdue_units(rows: dashboard.ScopeRows, province: AdministrativeUnit, period: dt.date) -> list:
+    """The judged communes (rows.rural: wards and towns are not asked for NTM figures) overdue with the month."""
     today = timezone.localdate()
-    return [
-        u
-        for u in rows.units
-        if u.level == Level.COMMUNE and is_overdue(period, province.report_due_day, rows.reports.get(u.pk), today)
-    ]
+    return [u for u in rows.rural if is_overdue(period, province.report_due_day, rows.reports.get(u.pk), today)]
 
 
 def province_document(

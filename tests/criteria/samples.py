@@ -16,6 +16,7 @@ set:
   code: commune-standard
   name: "Bộ tiêu chí xã NTM (thử nghiệm)"
   level: commune
+  applies_to: [xa]
   tier: standard
   rank: 1
   legal_basis: "318/QĐ-TTg"

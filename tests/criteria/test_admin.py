@@ -35,7 +35,7 @@ def test_admin_upload_of_a_bad_file_names_the_line_and_saves_nothing(admin_clien
     upload = SimpleUploadedFile("set.yaml", bad.encode(), content_type="application/yaml")
     response = admin_client.post(reverse("admin:criteria_criteriaset_upload"), {"file": upload})
     assert response.status_code == 200
-    assert "Dòng 121: &#x27;comparison&#x27; của chỉ tiêu &#x27;11.1&#x27; là &#x27;&lt;&lt;&#x27;" in response.text
+    assert "Dòng 122: &#x27;comparison&#x27; của chỉ tiêu &#x27;11.1&#x27; là &#x27;&lt;&lt;&#x27;" in response.text
     assert not CriteriaSet.objects.exists()
 
 

@@ -38,7 +38,8 @@ def test_every_file_loads_and_a_second_load_changes_nothing(loaded, capsys):
 
 def test_2021_2025_commune_sets_have_the_sizes_of_qd_318_and_319(loaded):
     standard, advanced = _set("2021-2025", "commune-standard"), _set("2021-2025", "commune-advanced")
-    assert (standard.criteria.count(), _indicators(standard)) == (19, 57)
+    # 57 indicators in QĐ 318; the schools indicator (5.1/5.2) and 14.1 (14.1/14.1b) are each two rows here.
+    assert (standard.criteria.count(), _indicators(standard)) == (19, 59)
     assert (advanced.criteria.count(), _indicators(advanced)) == (19, 75)
     assert _set("2021-2025", "commune-model").criteria.count() == 4
     assert [c.name for c in standard.criteria.filter(is_key=True).order_by("number")] == [
@@ -81,7 +82,12 @@ def test_no_threshold_number_of_qd_318_claims_to_be_verified(loaded):
     assert set(verified.values_list("indicator__criterion__criteria_set__code", flat=True)) <= {
         "commune-model",
         "district-standard",
+        "commune-standard",
     }
+    # In the standard set only the education values MOET's QĐ 1491/QĐ-BGDĐT publishes are verified.
+    standard_verified = verified.filter(indicator__criterion__criteria_set__code="commune-standard")
+    assert set(standard_verified.values_list("indicator__code", flat=True)) == {"5.1", "5.2", "14.1", "14.1b"}
+    assert all("QĐ 1491/QĐ-BGDĐT" in source for source in standard_verified.values_list("source", flat=True))
     unverified = Threshold.objects.filter(verified=False, indicator__criterion__criteria_set__code="commune-standard")
     assert not unverified.filter(source="").exists()
 

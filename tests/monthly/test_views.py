@@ -455,10 +455,11 @@ def test_overdue_board_before_the_due_day_says_not_due(tree, district_user, offi
     assert response.status_code == 200
     assert response.context["overdue_count"] == 0
     assert response.context["days_left"] == 5
-    assert [row.overdue_days for row in response.context["pending"]] == [0, 0, 0, 0]
+    # The judged communes only (the sample sets apply to xã): the two towns are not asked for figures.
+    assert [row.overdue_days for row in response.context["pending"]] == [0, 0]
     assert "chưa đến hạn" in response.text
     assert response.context["sent_total"] == 1
-    assert response.context["commune_total"] == 5
+    assert response.context["commune_total"] == 3
 
 
 def test_overdue_board_after_the_due_day_counts_days_and_flags_late_sendings(
@@ -473,10 +474,9 @@ def test_overdue_board_after_the_due_day_counts_days_and_flags_late_sendings(
 
     response = office_client.get(reverse("monthly:overdue", args=[MONTH]))
     pending = {row.unit.code: row for row in response.context["pending"]}
-    assert set(pending) == {"23338", "23368", "23380"}  # Thị trấn Đắk Glei (draft) and Ngọc Hồi's two
+    assert set(pending) == {"23380"}  # Xã Đắk Xú; the towns (one with a draft) are not judged, so not listed
     assert {row.overdue_days for row in pending.values()} == {5}
-    assert pending["23338"].status == ReportStatus.DRAFT
-    assert response.context["overdue_count"] == 3
+    assert response.context["overdue_count"] == 1
     assert [(row.unit.code, row.overdue_days) for row in response.context["late"]] == [("23341", 2)]
     assert "đã quá hạn" in response.text
 
@@ -486,7 +486,7 @@ def test_overdue_board_follows_the_provinces_due_day_and_the_users_scope(tree, d
     tree.province.save()
     frozen(dt.date(2024, 5, 12))
     response = district_client.get(reverse("monthly:overdue", args=[MONTH]))
-    assert {row.unit.code for row in response.context["pending"]} == {"23338", "23341", PEK}  # Đắk Glei only
+    assert {row.unit.code for row in response.context["pending"]} == {"23341", PEK}  # Đắk Glei's xã only
     assert {row.overdue_days for row in response.context["pending"]} == {2}
 
 
@@ -567,9 +567,10 @@ def test_report_page_runs_a_fixed_number_of_queries(
     _add_measures(extra_measures)
     _busy_report(tree, district_user, office_user, department_user)
     # session, user, memberships, unit, programme, report (+ who saved it), ancestors, entry measures,
-    # carried values, the report's values, programme definition (sets, criteria, indicators + measures,
-    # thresholds), events (+ who), value changes (+ measure, who), the header's membership
-    with django_assert_num_queries(17):
+    # the approved values before this month (both the prefill and "Tháng trước: …"), the report's values,
+    # programme definition (sets, criteria, indicators + measures, thresholds), events (+ who),
+    # value changes (+ measure, who), the header's membership, the kinds the sets in force judge (monthly.judged)
+    with django_assert_num_queries(18):
         response = district_client.get(_url("monthly-report"))
     assert response.status_code == 200
     assert sum(len(group.fields) for group in response.context["page"].groups) == 3 + extra_measures
@@ -581,8 +582,8 @@ def test_report_page_for_a_department_adds_its_criteria(
 ):
     _busy_report(tree, district_user, office_user, department_user)
     client = _client(department_user)
-    # the 17 above, plus the user's departments and the criteria of the unit's sets
-    with django_assert_num_queries(19):
+    # the 18 above, plus the user's departments and the criteria of the unit's sets
+    with django_assert_num_queries(20):
         client.get(_url("monthly-report"))
 
 
@@ -620,10 +621,11 @@ def test_overdue_board_runs_a_fixed_number_of_queries(
     _grow_district(tree, extra_communes)
     _submitted(tree, district_user)
     frozen(dt.date(2024, 5, 30))
-    # session, user, memberships, due days, communes (+ district), reports, header
-    with django_assert_num_queries(7):
+    # session, user, memberships, the unit kinds judged (monthly.judged), due days, communes (+ district),
+    # reports, header
+    with django_assert_num_queries(8):
         response = office_client.get(reverse("monthly:overdue", args=[MONTH]))
-    assert response.context["commune_total"] == 5 + extra_communes
+    assert response.context["commune_total"] == 3 + extra_communes
 
 
 def test_superuser_without_membership_may_use_every_page(admin_client, tree):

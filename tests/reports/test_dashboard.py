@@ -147,11 +147,11 @@ def test_province_dashboard_lists_districts_with_plans_overdue_reports_and_the_q
     assert dak_glei.average == Decimal("2.0")
     # Planned for 2024: Đắk Pék (standard, reached) and Đắk Môn (advanced, not reached).
     assert (dak_glei.plan_reached, dak_glei.planned) == (1, 2)
-    # Thị trấn Đắk Glei sent nothing for May and the 25th has passed; the three xã were approved.
-    assert (dak_glei.overdue, dak_glei.reporting) == (1, 3)
+    # Thị trấn Đắk Glei sent nothing for May, but the criteria do not judge a town: it is not asked, so not overdue.
+    assert (dak_glei.overdue, dak_glei.reporting) == (0, 2)
     assert dak_glei.rule["standard_pct"] == Decimal("50.0")
     assert not dak_glei.rule["all_standard"]
-    assert (ngoc_hoi.communes, ngoc_hoi.overdue, ngoc_hoi.computed["standard"]) == (1, 1, 0)
+    assert (ngoc_hoi.communes, ngoc_hoi.overdue, ngoc_hoi.computed["standard"]) == (1, 0, 0)
 
 
 def test_watch_list_flags_the_revocation_risk(kon_tum, office_client):
@@ -430,12 +430,12 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(tree, office_client, 
     # session, user, memberships, the province; then the context: districts and communes, the month's statuses
     # (+ programme), twelve-plus months of statuses for the trend, recognitions (+ unit), targets, commune
     # plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark); and the
-    # header's membership.
-    with django_assert_num_queries(14):
+    # header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds).
+    with django_assert_num_queries(15):
         response = _province_page(office_client)
     assert response.context["summary"].communes == 3 + count
     # Without ?month: one more, the latest month with statuses.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert _province_page(office_client, query="").context["period"] == MAY
 
 
@@ -445,8 +445,8 @@ def test_district_page_runs_a_fixed_number_of_queries(tree, office_client, count
     # session, user, memberships, the district; then the context: ancestors (the province's due day),
     # districts and communes, the month's statuses (+ programme), the trend's statuses, recognitions (+ unit),
     # targets, commune plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark);
-    # and the header's membership.
-    with django_assert_num_queries(15):
+    # and the header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds).
+    with django_assert_num_queries(16):
         response = office_client.get(reverse("reports:district-dashboard", args=["610"]) + f"?month={MONTH}")
     assert len(response.context["communes"]) == 2 + count
 
@@ -457,8 +457,8 @@ def test_scorecard_runs_a_fixed_number_of_queries(tree, office_client, count, dj
     # session, user, memberships, the commune; then the context: ancestors, the month's programme, its sets,
     # criteria, indicators (+ measure) and thresholds, measure codes, carried figures, twelve months of
     # statuses, the months being recomputed (reports.RecomputeMark), recognitions, plans, demo units; and the
-    # header's membership.
-    with django_assert_num_queries(18):
+    # header's membership; whether the sets in force judge its kind (reports.services.judged_kinds).
+    with django_assert_num_queries(19):
         response = office_client.get(reverse("reports:scorecard", args=["900001"]) + f"?month={MONTH}")
     assert response.context["status"].criteria_met == 1
 

@@ -351,7 +351,8 @@ def test_directive_facts_of_a_quiet_month_leave_their_paragraphs_out(tree, progr
     assert paragraphs[-2].startswith("4. Các sở, ngành được phân công phụ trách tiêu chí")
     # Every placeholder was filled; September's overdue communes (none has a report) still get their sentence.
     assert "$" not in " ".join(paragraphs)
-    overdue = "Đến nay còn 05 đơn vị chưa gửi số liệu tháng 09/2024 đã quá hạn (thị trấn Đắk Glei, xã Đắk Môn"
+    # Only judged communes (applies_to: [xa]): the towns are not asked for NTM figures.
+    overdue = "Đến nay còn 03 đơn vị chưa gửi số liệu tháng 09/2024 đã quá hạn (xã Đắk Môn, xã Đắk Pék, xã Đắk Xú)."
     assert overdue in paragraphs[-3]
 
 
@@ -433,7 +434,7 @@ def test_province_preview_carries_the_months_figures(kon_tum, office_client):
     # Two recognised of three xã, one by the figures, plan 2025: 2, reached in full.
     assert "Đạt chuẩn NTM 2/3 1 2 (2025) 100%" in text
     assert "Xã Đắk Môn Huyện Đắk Glei Đạt chuẩn NTM 1234/QĐ-UBND 2/3 (66,7%): 10, 11 10 Nguy cơ thu hồi" in text
-    assert "Thị trấn Đắk Glei (Đắk Glei); Thị trấn Plei Kần (Ngọc Hồi)." in text
+    assert "Thị trấn" not in text  # the towns sent nothing, but a town is not judged: no overdue line
     assert response.context["tier_rows"][0].recognised == 2
     # The preview's bar leads to the PDF, the form and back to the dashboard of the month.
     page = response.content.decode()
@@ -816,11 +817,11 @@ def test_document_previews_run_a_fixed_number_of_queries(
     # session, user, memberships, the province; the dashboard's context (districts and communes, the month's
     # statuses (+ programme), the trend's statuses, recognitions (+ unit), targets, plans, the month's reports,
     # demo units, the units being recomputed (reports.RecomputeMark)); the letterhead: the month's settings, the
-    # latest ones; an unverified threshold?
-    with django_assert_num_queries(16):
+    # latest ones; an unverified threshold?; the unit kinds the sets in force judge (reports.services.judged_kinds)
+    with django_assert_num_queries(17):
         response = office_client.get(_pdf_url("province") + "?preview=1")
     assert response.context["summary"].communes == 3 + count
     # The directive is built on the same facts under its own letterhead: one more, the districts' own targets.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = office_client.get(_pdf_url("directive") + "?preview=1")
     assert len(response.context["paragraphs"]) >= 4

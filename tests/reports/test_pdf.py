@@ -211,7 +211,8 @@ def _expected_province(province: AdministrativeUnit) -> dict:
         r.unit.name for r in in_force.filter(unit__statuses__period=DEC, unit__statuses__tier="").select_related("unit")
     ]
     sent = Report.objects.filter(period=DEC, status__in=SENT).values("unit")
-    overdue = AdministrativeUnit.objects.filter(path__startswith=province.path, level=Level.COMMUNE).exclude(
+    # Only the kinds the sample sets judge (applies_to: [xa]) are asked for figures.
+    overdue = AdministrativeUnit.objects.filter(path__startswith=province.path, level=Level.COMMUNE, kind="xa").exclude(
         pk__in=sent
     )
     return {
@@ -447,8 +448,6 @@ def test_text_keeps_its_diacritics(printed):
     for name in (
         "Huyện Đắk Glei",
         "Huyện Ngọc Hồi",
-        "Thị trấn Đắk Glei",
-        "Thị trấn Plei Kần",
         "Xã Đắk Môn",
         "Xã Đắk Xú",
         "Kết quả thực hiện",
@@ -519,21 +518,23 @@ def test_province_report_names_the_watch_list_and_overdue_units(printed):
     assert "Xã Đắk Môn Huyện Đắk Glei Đạt chuẩn NTM 1234/QĐ-UBND 2/3 (66,7%): 10, 11 10 Nguy cơ thu hồi" in watch
     assert "Xã Đắk Xú Huyện Ngọc Hồi Đạt chuẩn NTM 567/QĐ-UBND 1/3 (33,3%): 11 — Cần duy trì" in watch
     assert "Đắk Nông" not in watch  # revoked in June
-    # Section 5 names every commune that has not sent December's figures.
-    assert set(document.expected["overdue"]) == {"Thị trấn Đắk Glei (Đắk Glei)", "Thị trấn Plei Kần (Ngọc Hồi)"}
+    # Section 5 names every judged commune that has not sent December's figures: the towns sent nothing, but
+    # the criteria do not judge a town (applies_to: [xa]), so nobody is overdue.
+    assert document.expected["overdue"] == []
     overdue = text[text.index("5. Tình hình cập nhật số liệu") :]
-    assert "còn 2 đơn vị chưa gửi số liệu: Thị trấn Đắk Glei (Đắk Glei); Thị trấn Plei Kần (Ngọc Hồi)." in overdue
+    assert "Không có đơn vị nào quá hạn gửi số liệu tháng 12/2024" in overdue
+    assert "Thị trấn" not in text
     # And the tasks that follow from them.
     assert "Chỉ đạo 01 xã đã được công nhận nhưng có nguy cơ bị thu hồi" in text
     assert "Đạt chuẩn NTM: còn 01 xã để đạt kế hoạch năm 2025 (5 xã); hiện 3 xã đạt theo số liệu." in text
-    assert "Đôn đốc 02 đơn vị chưa gửi số liệu tháng 12/2024 đã quá hạn." in text
+    assert "Đôn đốc" not in text  # no judged commune is overdue
 
 
 def test_province_report_lists_each_district(printed):
     text = printed["province"].text
     # Số xã, recognised/computed per tier, average, plan for 2024 (Đắk Pék, nâng cao: not reached), overdue/reporting.
-    assert "Huyện Đắk Glei 2 2/1 0/0 0/0 2,0 0/1 1/3" in text
-    assert "Huyện Ngọc Hồi 4 2/2 1/1 0/0 2,5 — 1/5" in text
+    assert "Huyện Đắk Glei 2 2/1 0/0 0/0 2,0 0/1 0/2" in text  # the town is neither counted nor overdue
+    assert "Huyện Ngọc Hồi 4 2/2 1/1 0/0 2,5 — 0/4" in text  # Thị trấn Plei Kần is not asked
 
 
 @pytest.mark.parametrize("name", ["district", "district-by-official"])
@@ -546,7 +547,7 @@ def test_district_report_lists_its_communes_with_criteria_met(printed, name):
     assert "Huyện có 2 xã thuộc phạm vi Chương trình; 2 xã có kết quả đánh giá" in text
     assert "Đạt chuẩn NTM 2/2 1 — —" in text
     assert "Xã Đắk Môn (Đạt chuẩn NTM): 2/3 tiêu chí không đạt (66,7%): tiêu chí số 10, 11; then chốt: 10." in text
-    assert "Thị trấn Đắk Glei" in text
+    assert "Thị trấn Đắk Glei" not in text  # a town is not judged: no place in the document
     assert "Ngọc Hồi" not in text.replace("Huyện Ngọc Hồi", "")  # another district's communes stay out
 
 

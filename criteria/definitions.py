@@ -29,6 +29,11 @@ def measure_def(measure: Measure) -> MeasureDef:
 
 
 def threshold_def(t: Threshold) -> ThresholdDef:
+    """A stored threshold row; its condition's measure was joined in (see sets_with_contents)."""
+    condition = None
+    if t.condition_measure_id is not None:
+        measure = t.condition_measure
+        condition = Condition(measure.code, t.condition_comparison, t.condition_value, measure_name=measure.name)
     return ThresholdDef(
         value=t.value,
         level_value=t.level_value,
@@ -38,6 +43,7 @@ def threshold_def(t: Threshold) -> ThresholdDef:
         year=t.year,
         source=t.source,
         verified=t.verified,
+        when=condition,
     )
 
 
@@ -90,7 +96,10 @@ def sets_with_contents(queryset):
     return queryset.select_related("programme").prefetch_related(
         Prefetch("criteria", queryset=Criterion.objects.order_by("number")),
         Prefetch("criteria__indicators", queryset=Indicator.objects.select_related("measure").order_by("position")),
-        Prefetch("criteria__indicators__thresholds", queryset=Threshold.objects.order_by("pk")),
+        Prefetch(
+            "criteria__indicators__thresholds",
+            queryset=Threshold.objects.select_related("condition_measure").order_by("pk"),
+        ),
     )
 
 
@@ -196,7 +205,7 @@ def parsed_set_def(parsed: ParsedSet) -> SetDef:
 
 def programme_from_parsed(*parsed_sets: ParsedSet) -> ProgrammeDef:
     """The definition of a programme from its parsed files, without the database: what a file says, conditions
-    on the unit's figures included (the database does not store those yet; see criteria.yaml_io._as_stored)."""
+    on the unit's figures included."""
     codes = {p.programme["code"] for p in parsed_sets}
     if len(codes) != 1:
         raise ValueError(_("Các tệp phải thuộc cùng một giai đoạn (đang có: %(codes)s).") % {"codes": sorted(codes)})

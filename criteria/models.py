@@ -304,6 +304,24 @@ class Threshold(models.Model):
     )
     commune_group = models.PositiveSmallIntegerField(_("nhóm xã"), choices=CommuneGroup.choices, null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    # A row may apply only when another figure of the same unit meets a condition (e.g. schools_count <= 3).
+    condition_measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("điều kiện: số liệu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conditioned_thresholds",
+    )
+    condition_comparison = models.CharField(
+        _("điều kiện: phép so sánh"),
+        max_length=2,
+        blank=True,
+        choices=[(">=", "≥"), (">", ">"), ("<=", "≤"), ("<", "<"), ("==", "=")],
+    )
+    condition_value = models.DecimalField(
+        _("điều kiện: giá trị"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     source = models.CharField(_("nguồn"), max_length=500)
     verified = models.BooleanField(_("đã xác minh"), default=False)
 

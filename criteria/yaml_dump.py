@@ -29,9 +29,9 @@ def dump_criteria_set(criteria_set: CriteriaSet) -> str:
     for criterion in criteria_set.criteria.all():
         indicators = []
         for indicator in criterion.indicators.all():
-            measure = indicator.measure
-            if measure is not None:
-                measures.setdefault(measure.code, _measure_data(measure))
+            for measure in [indicator.measure, *(t.condition_measure for t in indicator.thresholds.all())]:
+                if measure is not None:
+                    measures.setdefault(measure.code, _measure_data(measure))
             indicators.append(_indicator_data(indicator))
         criteria.append(
             {
@@ -97,12 +97,19 @@ def _indicator_data(indicator) -> dict:
                 "tdmnpb_rule": t.tdmnpb_rule,
                 "commune_group": t.commune_group,
                 "year": t.year,
+                "when": _condition_data(t),
                 "source": t.source,
                 "verified": t.verified,
             }
             for t in indicator.thresholds.all()
         ],
     }
+
+
+def _condition_data(t) -> dict | None:
+    if t.condition_measure_id is None:
+        return None
+    return {"measure": t.condition_measure.code, "comparison": t.condition_comparison, "value": t.condition_value}
 
 
 def dump_parsed(parsed: ParsedSet) -> str:

@@ -390,7 +390,6 @@ def _parse_threshold(check: Checker, t: LineMap, where: str, indicator: dict, me
 def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
     """Create the set, or replace a draft of it; a published set is never replaced. Returns the set and
     'created', 'replaced' or 'unchanged'."""
-    parsed = _as_stored(parsed)
     p = parsed.programme
     s = parsed.set
     existing = (
@@ -445,26 +444,6 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
         outcome = "created"
     _save_criteria(criteria_set, parsed.criteria)
     return criteria_set, outcome
-
-
-def _as_stored(parsed: ParsedSet) -> ParsedSet:
-    """The file as the database can hold it: without the threshold rows that carry a condition (`when`).
-
-    Threshold has no column for a condition yet, so such a row is read, checked and used by definitions built
-    from the file (criteria.definitions.programme_from_parsed) but not saved; the database judges by the rows
-    without one, which the files write as the general rule (docs/criteria-yaml.md). Remove this once Threshold
-    stores the condition.
-    """
-    criteria = [
-        {
-            **c,
-            "indicators": [
-                {**i, "thresholds": [t for t in i["thresholds"] if not t.get("when")]} for i in c["indicators"]
-            ],
-        }
-        for c in parsed.criteria
-    ]
-    return ParsedSet(programme=parsed.programme, set=parsed.set, measures=parsed.measures, criteria=criteria)
 
 
 def _check_references(parsed: ParsedSet, programme: Programme) -> None:
@@ -552,10 +531,20 @@ def _save_criteria(criteria_set: CriteriaSet, criteria: list[dict]) -> None:
                     )
                 },
             )
-            # (a condition is not stored: see _as_stored)
-            stored = ({k: v for k, v in t.items() if k != "when"} for t in item["thresholds"])
-            thresholds += [Threshold(indicator=indicator, **t) for t in stored]
+            thresholds += [_threshold(indicator, t, measures) for t in item["thresholds"]]
     Threshold.objects.bulk_create(thresholds)
+
+
+def _threshold(indicator: Indicator, t: dict, measures: dict[str, Measure]) -> Threshold:
+    when = t.get("when")
+    stored = {k: v for k, v in t.items() if k != "when"}
+    if when:
+        stored.update(
+            condition_measure=measures[when["measure"]],
+            condition_comparison=when["comparison"],
+            condition_value=when["value"],
+        )
+    return Threshold(indicator=indicator, **stored)
 
 
 def import_criteria_text(text: str | bytes) -> tuple[CriteriaSet, str]:

@@ -80,6 +80,7 @@ class MeasureRule:
     standard: Decimal | bool | None = None
     advanced: Decimal | bool | None = None
     model: Decimal | None = None
+    given: bool = False  # a figure other thresholds depend on (the number of schools), not judged itself
 
 
 def _threshold(indicator: IndicatorDef, profile: UnitProfile, year: int):
@@ -96,6 +97,10 @@ def measure_rules(programme: ProgrammeDef, profile: UnitProfile, level: str = "c
     for set_def in ladder:
         for criterion in set_def.criteria:
             for indicator in criterion.indicators:
+                for threshold in indicator.thresholds:
+                    if threshold.when is not None:
+                        rules.setdefault(threshold.when.measure, MeasureRule(threshold.when.measure, "count", ""))
+                        rules[threshold.when.measure].given = True
                 if indicator.measure is None or indicator.comparison == "reached":
                     continue
                 measure = indicator.measure
@@ -248,6 +253,11 @@ def commune_values(plot: Plot, ladder: Ladder, rules: dict[str, MeasureRule], mo
     values = {}
     for measure_code, rule in rules.items():
         rng = rng_for("value", code, measure_code)
+        if rule.given:
+            # More than three schools, so the general threshold (QĐ 1491's 70 % at level 1) is the one that judges
+            # and the story's results do not depend on this invented count.
+            values[measure_code] = Decimal(rng.randint(4, 7))
+            continue
         position = rng.uniform(0.35, 1.0)
         requirement = requirements.get(measure_code)
         if requirement is None:

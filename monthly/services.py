@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from communes.months import (
     shift_month,
 )
 from criteria.measures import InvalidValue, coerce_typed
-from criteria.models import CriteriaSet, Indicator, Measure, Programme
+from criteria.models import CriteriaSet, Indicator, Measure, Programme, Threshold
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value, ValueChange
 
 # Sent after commit when a report's approval changes, with the affected units and period, so the reports app
@@ -103,23 +103,27 @@ class EntryGroup:
 
 def entry_measures(*, programme: Programme, level: str, province_code: str) -> list[EntryMeasure]:
     """The measures a unit of this level reports under the sets in force, in the order of the criteria that
-    first read them (one query)."""
+    first read them, with the figures their thresholds depend on (e.g. the number of schools) just before them
+    (two queries)."""
     sets = CriteriaSet.objects.filter(programme=programme, level=CRITERIA_LEVEL.get(level, level)).in_force_for(
         province_code
     )
+    conditions = Threshold.objects.filter(condition_measure__isnull=False).select_related("condition_measure")
     indicators = (
         Indicator.objects.filter(criterion__criteria_set__in=sets, measure__isnull=False)
         .select_related("measure", "criterion__criteria_set")
+        .prefetch_related(Prefetch("thresholds", queryset=conditions, to_attr="conditioned"))
         .order_by("criterion__criteria_set__rank", "criterion__number", "position")
     )
     by_code: dict[str, EntryMeasure] = {}
     for indicator in indicators:
+        criterion = indicator.criterion
+        label = f"{criterion.number}. {criterion.name}"
+        for threshold in indicator.conditioned:
+            by_code.setdefault(threshold.condition_measure.code, EntryMeasure(threshold.condition_measure, label))
         entry = by_code.get(indicator.measure.code)
         if entry is None:
-            criterion = indicator.criterion
-            entry = by_code[indicator.measure.code] = EntryMeasure(
-                measure=indicator.measure, criterion_label=f"{criterion.number}. {criterion.name}"
-            )
+            entry = by_code[indicator.measure.code] = EntryMeasure(measure=indicator.measure, criterion_label=label)
         entry.indicators.append(indicator)
     return list(by_code.values())
 

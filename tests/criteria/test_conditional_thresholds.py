@@ -226,16 +226,26 @@ def test_a_row_with_and_a_row_without_a_condition_are_different_scopes():
 
 
 @pytest.mark.django_db
-def test_the_database_keeps_the_general_rows_until_threshold_stores_a_condition():
-    # Threshold has no column for a condition yet: the conditional row is not saved, the file still loads, and
-    # loading it again changes nothing.
+def test_the_database_stores_the_condition_and_judges_like_the_file(programme):
+    """Saved, read back and exported, a conditional row is the same rule as in the file: 3 schools at 66.7 % and
+    4 schools at 75 % pass, 4 schools at 66.7 % fail, wherever the definition comes from."""
     from criteria.definitions import build_programme
-    from criteria.yaml_io import import_criteria_text
+    from criteria.yaml_io import dump_criteria_set, import_criteria_text
 
     criteria_set, outcome = import_criteria_text(STANDARD_FILE.read_bytes())
     assert outcome == "created"
     level1 = criteria_set.criteria.get(number=5).indicators.get(code="5.2")
-    assert sorted(level1.thresholds.values_list("region", "value")) == [("", 70), ("DBSH", 100), ("DNB", 100)]
+    rows = level1.thresholds.values_list("region", "value", "condition_measure__code", "condition_comparison")
+    assert sorted(rows) == [
+        ("", 50, "schools_count", "<="),
+        ("", 70, None, ""),
+        ("DBSH", 100, None, ""),
+        ("DNB", 100, None, ""),
+    ]
+    assert "when:" in dump_criteria_set(criteria_set)
     assert import_criteria_text(STANDARD_FILE.read_bytes())[1] == "unchanged"
-    values = {**SCHOOLS, "schools_count": 3, "schools_level1_pct": 72}
-    assert _criterion(build_programme("2021-2025"), "TN", values, 5).met is True
+    stored = build_programme("2021-2025")
+    for count, share, met in [(3, "66.7", True), (4, 75, True), (4, "66.7", False)]:
+        values = {**SCHOOLS, "schools_count": count, "schools_level1_pct": share}
+        assert _criterion(stored, "TN", values, 5).met is met
+        assert _criterion(programme, "TN", values, 5).met is met

@@ -566,11 +566,12 @@ def test_report_page_runs_a_fixed_number_of_queries(
     _grow_district(tree, extra_communes)
     _add_measures(extra_measures)
     _busy_report(tree, district_user, office_user, department_user)
-    # session, user, memberships, unit, programme, report (+ who saved it), ancestors, entry measures,
+    # session, user, memberships, unit, programme, report (+ who saved it), ancestors, entry measures (and the
+    # thresholds that depend on another figure, e.g. the number of schools),
     # the approved values before this month (both the prefill and "Tháng trước: …"), the report's values,
     # programme definition (sets, criteria, indicators + measures, thresholds), events (+ who),
     # value changes (+ measure, who), the header's membership, the kinds the sets in force judge (monthly.judged)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = district_client.get(_url("monthly-report"))
     assert response.status_code == 200
     assert sum(len(group.fields) for group in response.context["page"].groups) == 3 + extra_measures
@@ -582,8 +583,8 @@ def test_report_page_for_a_department_adds_its_criteria(
 ):
     _busy_report(tree, district_user, office_user, department_user)
     client = _client(department_user)
-    # the 18 above, plus the user's departments and the criteria of the unit's sets
-    with django_assert_num_queries(20):
+    # the 19 above, plus the user's departments and the criteria of the unit's sets
+    with django_assert_num_queries(21):
         client.get(_url("monthly-report"))
 
 

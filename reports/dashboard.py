@@ -26,6 +26,7 @@ from monthly.services import due_date, is_overdue
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports import charts
 from reports.models import Status
+from reports.revocation import district_revocation_risk
 from reports.scope import (
     TREND_MONTHS,
     ScopeRows,
@@ -49,6 +50,7 @@ from reports.services import (
 
 TIERS = ("standard", "advanced", "model")
 LOWEST_SET = "commune-standard"
+DISTRICT_SET = "district-standard"  # QĐ 320's set, whose failing criteria QĐ 18 counts for a district
 
 
 # ---------------------------------------------------------------- months
@@ -325,6 +327,7 @@ class DistrictRow:
     rule: dict  # reports.services.district_rule
     status: Status | None = None  # the district's own (QĐ 320)
     recognition: Recognition | None = None  # the district's highest recognition in force
+    revocation_risk: bool = False  # a recognised district under QĐ 18/2022's district rule (reports.revocation)
 
 
 @dataclass
@@ -394,9 +397,32 @@ def _district_rows(
                 rule=district_rule(commune_statuses=[rows.statuses.get(u.pk) or Status(tier="") for u in rural]),
                 status=rows.statuses.get(head.pk) if head else None,
                 recognition=highest.get(head.pk) if head else None,
+                revocation_risk=head is not None and _district_at_risk(head, rural, rows, highest),
             )
         )
     return result
+
+
+def _district_at_risk(
+    district: AdministrativeUnit, rural: list[AdministrativeUnit], rows: ScopeRows, highest: dict[int, Recognition]
+) -> bool:
+    """QĐ 18/2022 for a recognised district: its recognised communes that no longer meet the standard by their
+    figures, and the district set's failing criteria (from the district's own status)."""
+    if district.pk not in highest:
+        return False
+    standard = TIER_RANK["standard"]
+    lost = sum(
+        1 for u in rural if u.pk in highest and u.pk in rows.statuses and tier_rank(rows.statuses[u.pk].tier) < standard
+    )
+    status = rows.statuses.get(district.pk)
+    summary = (status.sets.get(DISTRICT_SET) if status else None) or {}
+    return district_revocation_risk(
+        communes_revoked=lost,
+        communes_total=len(rural),
+        failed_criteria=len(summary.get("failed") or []),
+        total_criteria=summary.get("criteria_total") or 0,
+        key_failed=bool(summary.get("key_failed")),
+    )
 
 
 def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> dict:

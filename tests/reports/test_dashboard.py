@@ -481,3 +481,24 @@ def test_charts_escape_labels_and_write_every_figure():
     assert line.count("<polyline") == 0  # no two neighbouring figures to join
     assert "<rect" in line
     assert charts.nice_maximum(47) == (50, 10)
+
+
+def test_a_recognised_district_whose_communes_no_longer_meet_the_standard_is_flagged(kon_tum, office_client):
+    """QĐ 18/2022's district rule: Đắk Môn, one of Đắk Glei's two rural communes (50%), is recognised but fails
+    the standard by its figures, so the recognised Đắk Glei is at risk; Ngọc Hồi, not recognised, is not flagged
+    although its one commune fails too."""
+    assert not any(row.revocation_risk for row in _province_page(office_client).context["districts"])
+    Recognition.objects.create(
+        unit=kon_tum.dak_glei,
+        tier="standard",
+        programme=Programme.objects.get(code="2021-2025"),
+        decision_number="89/QĐ-TTg",
+        decision_date=dt.date(2023, 6, 1),
+        issuer="Thủ tướng Chính phủ",
+    )
+    rows = {row.unit.code: row for row in _province_page(office_client).context["districts"] if row.unit}
+    assert rows["610"].revocation_risk is True
+    assert rows["611"].revocation_risk is False
+    preview = office_client.get(reverse("reports:pdf-province", args=["62", MONTH]) + "?preview=1").content.decode()
+    assert "Huyện Đắk Glei đã được công nhận nhưng có nguy cơ bị thu hồi" in preview
+    assert "Huyện Ngọc Hồi đã được công nhận" not in preview

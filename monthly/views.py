@@ -40,7 +40,7 @@ from criteria.evaluation import IndicatorResult, Outcome
 from criteria.measures import range_text
 from criteria.models import CriteriaSet, Criterion
 from monthly import services
-from monthly.evaluation import CRITERIA_LEVEL, evaluate_unit
+from monthly.evaluation import evaluate_unit
 from monthly.forms import MISSING_VERSION, ReportValuesForm, input_text
 from monthly.judged import not_judged_page
 from monthly.models import Report, ReportAction
@@ -265,7 +265,7 @@ def _department_criteria(user, unit: AdministrativeUnit, programme) -> list[tupl
     if not mine and not user.is_superuser:
         return []
     sets = CriteriaSet.objects.filter(
-        programme=programme, level=CRITERIA_LEVEL.get(unit.level, unit.level)
+        programme=programme, level=services.CRITERIA_LEVEL.get(unit.level, unit.level)
     ).in_force_for(unit.province_code)
     criteria = (
         Criterion.objects.filter(criteria_set__in=sets)

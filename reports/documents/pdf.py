@@ -58,6 +58,9 @@ def _static_path(name: str) -> str | None:
     if not hasattr(staticfiles_storage, "stored_name"):  # StaticFilesStorage: the finders already looked
         return None
     try:
+        # `{% static %}` already wrote the hashed name (css/print.84d4….css): it is a collected file as it stands.
+        if staticfiles_storage.exists(name):
+            return staticfiles_storage.path(name)
         return staticfiles_storage.path(staticfiles_storage.stored_name(name))
     except (ValueError, NotImplementedError, FileNotFoundError, SuspiciousFileOperation):
         return None

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,6 +157,19 @@ def carried_values(units, period: dt.date) -> dict[int, dict[int, Any]]:
         # Rows come newest first per (unit, measure): keep the first.
         result[unit_id].setdefault(measure_id, _stored(number, flag, level))
     return result
+
+
+def approved_months(units, period: dt.date) -> dict[int, dt.date]:
+    """For each unit, the month of its latest approved report at or before this one: where carried_values' figures
+    come from (one query). A unit with no approved report by then is absent."""
+    of_units = Q(unit__in=units.values("pk")) if isinstance(units, QuerySet) else Q(unit_id__in=list(units))
+    rows = (
+        Report.objects.filter(of_units, status=ReportStatus.APPROVED, period__lte=period)
+        .values("unit_id")
+        .annotate(latest=Max("period"))
+        .order_by()
+    )
+    return {row["unit_id"]: row["latest"] for row in rows}
 
 
 def _stored(number, flag, level) -> Any:

@@ -25,6 +25,7 @@ from communes.permissions import in_scope
 from monthly.services import due_date, is_overdue
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports import charts
+from reports.coverage import ensure_results
 from reports.models import Status
 from reports.revocation import district_revocation_risk
 from reports.scope import (
@@ -35,6 +36,7 @@ from reports.scope import (
     month_links,
     recognitions_on,
     tier_rank,
+    trend_months,
 )
 from reports.services import (
     BUCKETS,
@@ -427,6 +429,7 @@ def _district_at_risk(
 
 def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> dict:
     """The coordination office's overview of a province for a month (nine queries)."""
+    ensure_results(province, trend_months(period))
     rows = load_scope(province, period)
     today = timezone.localdate()
     summary, in_force, highest = summarise(province, rows, period)
@@ -533,6 +536,7 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
     (ten queries: the province for its due day, then the scope's rows)."""
     ancestors = district.ancestors()
     province = ancestors[0] if ancestors else district
+    ensure_results(district, trend_months(period))
     rows = load_scope(district, period)
     today = timezone.localdate()
     summary, in_force, highest = summarise(district, rows, period)

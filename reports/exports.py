@@ -31,6 +31,7 @@ from criteria.models import Level as CriteriaLevel
 from monthly.models import Report, ReportStatus, Value
 from monthly.services import entry_measures, programme_for
 from records.models import Recognition
+from reports.coverage import ensure_results
 from reports.models import Status
 from reports.scope import highest_by_unit, recognitions_on
 from reports.services import judged_kinds_from, watch_list
@@ -170,6 +171,7 @@ def _numbers(numbers) -> str:
 def statuses_workbook(*, scope: AdministrativeUnit, period: dt.date, user) -> tuple[str, str, bytes]:
     """The month's status of every district and rural commune of the scope, beside its recognition
     (load_scope_month's queries, then statuses and recognitions)."""
+    ensure_results(scope, [period])
     data = load_scope_month(scope, period)
     statuses: dict[int, Status] = {}
     if data.programme is not None:

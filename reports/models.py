@@ -30,6 +30,9 @@ class Status(models.Model):
     criteria_met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)
     criteria_total = models.PositiveSmallIntegerField(_("tổng số tiêu chí"), default=0)
     sets = models.JSONField(_("kết quả theo bộ tiêu chí"), default=dict)
+    # The month of the latest approved report the figures come from: the status's own month, or an earlier one
+    # whose figures carry forward. Empty for a district judged only on its communes' shares.
+    basis_period = models.DateField(_("số liệu đã duyệt của tháng"), null=True, blank=True)
     computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
 
     objects = StatusQuerySet.as_manager()

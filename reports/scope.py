@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import ExtractYear
 
 from communes.models import AdministrativeUnit, Level
-from communes.months import month_code, shift_month
+from communes.months import month_code, months_between, shift_month
 from criteria.models import JudgedKinds
 from monthly.models import Report
 from records.models import CommunePlan, Recognition, Target
@@ -114,6 +114,11 @@ class ScopeRows:
 def _trend_start(period: dt.date) -> dt.date:
     # Twelve months for the charts, reaching back to the previous December: the baseline of yearly gains.
     return min(shift_month(period, 1 - TREND_MONTHS), dt.date(period.year - 1, 12, 1))
+
+
+def trend_months(period: dt.date) -> list[dt.date]:
+    """The months a dashboard reads results of: its trend and the baseline of yearly gains, up to `period`."""
+    return months_between(_trend_start(period), period)
 
 
 def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
-from communes.months import month_end, shift_month
+from communes.months import month_end, months_between, shift_month
 from criteria.evaluation import CriterionResult, IndicatorResult, Outcome, ProgrammeResult
 from criteria.models import JudgedKinds
 from monthly.evaluation import evaluate_approved
 from monthly.services import programme_for
 from records.models import CommunePlan, Recognition
 from reports import charts
+from reports.coverage import ensure_results
 from reports.dashboard import person
 from reports.models import RecomputeMark, Status
 from reports.scope import TREND_MONTHS, highest_by_unit, month_links, programme_in_force, recognitions_on
@@ -124,6 +125,7 @@ def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> 
     province = ancestors[0] if ancestors else commune
     district = next((a for a in ancestors if a.level == Level.DISTRICT), None)
     programme = programme_for(period)
+    ensure_results(commune, months_between(shift_month(period, 1 - TREND_MONTHS), period))
     result = None
     carried: dict = {}
     if programme is not None:

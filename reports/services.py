@@ -18,7 +18,7 @@ from criteria.evaluation import revocation_risk
 from criteria.models import CriteriaSet, JudgedKinds, Measure, Programme, SetStatus, judged_kinds_of
 from criteria.models import Level as CriteriaLevel
 from monthly.evaluation import evaluate_unit
-from monthly.services import carried_values, programme_for
+from monthly.services import approved_months, carried_values, programme_for
 from records.models import Recognition, Target, TargetKind
 from reports.models import RecomputeMark, Status
 
@@ -134,20 +134,29 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
     )
     definitions = build_programmes_by_province(programme.code, province_codes)
     codes = dict(Measure.objects.values_list("pk", "code"))
-    carried = carried_values(unit_queryset if unit_queryset is not None else [u.pk for u in units], period)
+    of_units = unit_queryset if unit_queryset is not None else [u.pk for u in units]
+    carried = carried_values(of_units, period)
+    basis = approved_months(of_units, period)
 
+    # A commune is judged from its first approved report on (figures carry forward from then); before it has one
+    # it has no result, and is counted as missing rather than as meeting nothing.
     statuses: dict[int, Status] = {}
-    communes = [u for u in units if u.level != Level.DISTRICT]
+    communes = [u for u in units if u.level != Level.DISTRICT and u.pk in basis]
     districts = [u for u in units if u.level == Level.DISTRICT]
     for unit in communes:
         statuses[unit.pk] = _status(unit, period, programme, definitions, regions, codes, carried.get(unit.pk, {}))
     if districts:
-        shares = _commune_shares(districts, period, programme, statuses, judged)
+        recomputed = {u.pk for u in units if u.level == Level.COMMUNE}
+        shares = _commune_shares(districts, period, programme, statuses, judged, recomputed)
         for unit in districts:
+            if unit.pk not in basis and unit.pk not in shares:
+                continue
             values = {**{codes[m]: v for m, v in carried.get(unit.pk, {}).items()}, **shares.get(unit.pk, {})}
             statuses[unit.pk] = _status(unit, period, programme, definitions, regions, codes, {}, values)
+    for unit_id, status in statuses.items():
+        status.basis_period = basis.get(unit_id)
 
-    Status.objects.filter(unit_id__in=list(statuses), period=period, programme=programme).delete()
+    Status.objects.filter(unit_id__in=[u.pk for u in units], period=period, programme=programme).delete()
     Status.objects.bulk_create(statuses.values(), batch_size=1000)
     return len(statuses)
 
@@ -175,9 +184,10 @@ def _status(unit, period, programme, definitions, regions, codes, by_measure_id,
 
 
 def _commune_shares(
-    districts, period, programme, fresh: dict[int, Status], judged: dict[str, JudgedKinds]
+    districts, period, programme, fresh: dict[int, Status], judged: dict[str, JudgedKinds], recomputed: set[int]
 ) -> dict[int, dict[str, Decimal]]:
-    """Per district, the shares of its judged communes at the standard and advanced tiers (QĐ 320 conditions 1-2)."""
+    """Per district, the shares of its judged communes at the standard and advanced tiers (QĐ 320 conditions 1-2);
+    a commune without a result counts as not reaching them."""
     paths = {d.path: d.pk for d in districts}
     tiers: dict[int, tuple[str, str]] = {}  # commune pk -> (district path, tier)
     rows = AdministrativeUnit.objects.filter(
@@ -187,7 +197,8 @@ def _commune_shares(
         Status.objects.filter(unit__in=rows, period=period, programme=programme).values_list("unit_id", "tier")
     )
     for pk, parent_id in rows.values_list("pk", "parent_id"):
-        tier = fresh[pk].tier if pk in fresh else stored.get(pk, "")
+        # A commune recomputed without a result (never approved) counts as reaching no tier.
+        tier = (fresh[pk].tier if pk in fresh else "") if pk in recomputed else stored.get(pk, "")
         tiers[pk] = (parent_id, tier)
     result: dict[int, dict[str, Decimal]] = {}
     for district_id in paths.values():
@@ -210,7 +221,9 @@ def approval_scope(*, units, period: dt.date) -> tuple[QuerySet, list[dt.date]]:
     unit_ids = {u.pk for u in units}
     district_ids = {u.parent_id for u in units if u.level == Level.COMMUNE and u.parent_id}
     district_ids |= {u.pk for u in units if u.level == Level.DISTRICT}
-    last = Status.objects.filter(unit_id__in=unit_ids | district_ids).aggregate(last=Max("period"))["last"] or period
+    # Up to the last month computed anywhere: those months' other results stand, so this district's must be current
+    # with them (pages compute a month nobody has read yet: reports.coverage).
+    last = Status.objects.aggregate(last=Max("period"))["last"] or period
     affected = tracked_units().filter(Q(pk__in=unit_ids | district_ids) | Q(parent_id__in=district_ids))
     return affected, months_between(period, max(last, period))
 

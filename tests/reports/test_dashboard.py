@@ -174,7 +174,8 @@ def test_trend_counts_each_month_from_statuses(kon_tum, office_client):
     assert len(trend) == 12
     assert trend[0].period == dt.date(2023, 6, 1)
     april, may = trend[-2], trend[-1]
-    assert (april.communes, april.standard, april.average) == (3, 0, Decimal("0.0"))
+    # April's statuses were computed before any figures were approved: no commune has a result, none counts as 0.
+    assert (april.communes, april.standard, april.average) == (0, 0, None)
     assert (may.communes, may.standard, may.advanced, may.average) == (3, 1, 0, Decimal("2.0"))
     assert trend[0].communes == 0
 
@@ -275,8 +276,8 @@ def test_scorecard_explains_every_indicator_and_the_gap_to_the_next_tier(kon_tum
     assert '1,5 <span class="muted">%</span>' in text
     assert "chưa xác minh" in text
     assert "nguy cơ thu hồi" in text.lower()
-    # History from statuses: April had no approved figures (0 of 3), May 1 of 3.
-    assert [p.criteria_met for p in context["history"]][-2:] == [0, 1]
+    # History from statuses: April had no approved figures (no result), May 1 of 3.
+    assert [p.criteria_met for p in context["history"]][-2:] == [None, 1]
     assert context["history_chart"].startswith("<svg")
 
 
@@ -430,12 +431,13 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(tree, office_client, 
     # session, user, memberships, the province; then the context: districts and communes, the month's statuses
     # (+ programme), twelve-plus months of statuses for the trend, recognitions (+ unit), targets, commune
     # plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark); and the
-    # header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds).
-    with django_assert_num_queries(15):
+    # header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds);
+    # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
+    with django_assert_num_queries(18):
         response = _province_page(office_client)
     assert response.context["summary"].communes == 3 + count
     # Without ?month: one more, the latest month with statuses.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         assert _province_page(office_client, query="").context["period"] == MAY
 
 
@@ -445,8 +447,9 @@ def test_district_page_runs_a_fixed_number_of_queries(tree, office_client, count
     # session, user, memberships, the district; then the context: ancestors (the province's due day),
     # districts and communes, the month's statuses (+ programme), the trend's statuses, recognitions (+ unit),
     # targets, commune plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark);
-    # and the header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds).
-    with django_assert_num_queries(16):
+    # and the header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds);
+    # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
+    with django_assert_num_queries(19):
         response = office_client.get(reverse("reports:district-dashboard", args=["610"]) + f"?month={MONTH}")
     assert len(response.context["communes"]) == 2 + count
 
@@ -457,8 +460,9 @@ def test_scorecard_runs_a_fixed_number_of_queries(tree, office_client, count, dj
     # session, user, memberships, the commune; then the context: ancestors, the month's programme, its sets,
     # criteria, indicators (+ measure) and thresholds, measure codes, carried figures, twelve months of
     # statuses, the months being recomputed (reports.RecomputeMark), recognitions, plans, demo units; and the
-    # header's membership; whether the sets in force judge its kind (reports.services.judged_kinds).
-    with django_assert_num_queries(19):
+    # header's membership; whether the sets in force judge its kind (reports.services.judged_kinds); and
+    # reports.coverage: the sets' kinds, the commune's first approved month (none here, so no results to read).
+    with django_assert_num_queries(21):
         response = office_client.get(reverse("reports:scorecard", args=["900001"]) + f"?month={MONTH}")
     assert response.context["status"].criteria_met == 1
 

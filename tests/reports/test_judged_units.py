@@ -13,6 +13,7 @@ from django.utils import timezone
 from communes.models import AdministrativeUnit, Level
 from criteria.models import CriteriaSet, Programme
 from criteria.yaml_io import import_criteria_text
+from monthly.models import Report, ReportStatus
 from reports.models import Status
 from reports.services import judged_units, recompute_statuses
 from tests.criteria.samples import STANDARD
@@ -66,6 +67,9 @@ def test_judged_units_are_the_kinds_the_sets_apply_to(tree, ward, programme):
 
 
 def test_recompute_gives_no_status_to_a_ward_or_a_town(tree, ward, programme):
+    communes = AdministrativeUnit.objects.filter(path__startswith=tree.province.path, level=Level.COMMUNE)
+    for commune in communes:  # every commune has approved figures, the ward and the town too
+        Report.objects.create(unit=commune, period=DEC, programme=programme, status=ReportStatus.APPROVED)
     recompute_statuses(period=DEC, units=AdministrativeUnit.objects.filter(path__startswith=tree.province.path))
     kinds = set(Status.objects.filter(unit__level=Level.COMMUNE).values_list("unit__kind", flat=True))
     assert kinds == {"xa"}

@@ -159,8 +159,9 @@ def test_statuses_from_approved_values(tree, approved):
 
     count = recompute_statuses(period=MAY, units=tracked_units())
 
-    # Rural communes and districts only: Đắk Pék, Đắk Môn, Đắk Xú, Xã Đông; Đắk Glei, Ngọc Hồi, KBang.
-    assert count == 7 == Status.objects.count()
+    # Rural communes with approved figures and districts only: Đắk Pék, Đắk Môn; Đắk Glei, Ngọc Hồi, KBang. Đắk Xú
+    # and Xã Đông have no approved report yet: no result (counted as missing, not as meeting nothing).
+    assert count == 5 == Status.objects.count()
     assert not Status.objects.filter(unit__kind__in=["thi_tran", "phuong"]).exists()
     assert not Status.objects.filter(unit__level=Level.PROVINCE).exists()
     pek = _status(tree.dak_pek)
@@ -190,8 +191,9 @@ def test_statuses_from_approved_values(tree, approved):
         # Tây Nguyên's 2024 income threshold is 54; poverty 7 % is half a point over 6.5 %.
         "failing": {"10.1": [52, 54, 2], "11.1": [7, 6.5, 0.5]},
     }
-    xu = Status.objects.get(unit__code="23380")
-    assert (xu.tier, xu.criteria_met, xu.sets[STANDARD_SET]["no_data"]) == ("", 0, [1, 10, 11])
+    # Đắk Xú has never had a report approved: no result rather than one meeting nothing.
+    assert not Status.objects.filter(unit__code="23380").exists()
+    assert pek.basis_period == MAY
     # The sample has no district set: the district gets a status with nothing to judge.
     district = _status(tree.dak_glei)
     assert (district.tier, district.criteria_met, district.criteria_total, district.sets) == ("", 0, 0, {})
@@ -232,9 +234,10 @@ def test_recomputing_replaces_the_months_statuses_and_leaves_other_months(tree, 
     recompute_statuses(period=MAY, units=tracked_units())
     recompute_statuses(period=JUNE, units=tracked_units())
 
-    assert recompute_statuses(period=MAY, units=tracked_units(tree.dak_glei)) == 3
-    assert Status.objects.filter(period=MAY).count() == 7
-    assert Status.objects.filter(period=JUNE).count() == 7
+    # Đắk Glei and Đắk Pék, whose May figures carry into June; Đắk Môn has none approved.
+    assert recompute_statuses(period=MAY, units=tracked_units(tree.dak_glei)) == 2
+    assert Status.objects.filter(period=MAY).count() == 4
+    assert Status.objects.filter(period=JUNE).count() == 4
 
 
 def test_a_month_outside_every_programme_computes_nothing(tree, approved):
@@ -318,12 +321,12 @@ def test_only_approved_reports_count(tree, approved, official, office, stage):
     assert (june.tier, june.criteria_met, june.sets[STANDARD_SET]["failing"]) == ("standard", 3, {})
 
 
-def test_a_draft_alone_gives_no_data(tree, official):
+def test_a_draft_alone_gives_no_result(tree, official):
     save_values(unit=tree.dak_pek, period=MAY, raw=GOOD, by=official)
 
     recompute_statuses(period=MAY, units=tracked_units())
 
-    assert _standard(tree.dak_pek)["no_data"] == [1, 10, 11]
+    assert not Status.objects.filter(unit=tree.dak_pek).exists()
 
 
 # ---------------------------------------------------------------- recomputed when an approval changes
@@ -339,8 +342,9 @@ def test_approving_recomputes_the_commune_and_its_district(
     with django_capture_on_commit_callbacks(execute=True):
         approve_report(report=report, by=office)
 
-    # The district's shares depend on every rural commune of it, so its xã are recomputed too (not the town).
-    assert set(Status.objects.values_list("unit__code", flat=True)) == {"23353", "23341", "610"}
+    # The district's shares depend on every rural commune of it, so its xã are recomputed too (not the town); Đắk Môn,
+    # with no approved figures, gets no result and counts as not standard.
+    assert set(Status.objects.values_list("unit__code", flat=True)) == {"23353", "610"}
     assert _status(tree.dak_pek).tier == "standard"
     # Đắk Glei has two rural communes (the town does not count): one standard, none advanced.
     district = _status(tree.dak_glei).sets["district-standard"]
@@ -366,7 +370,7 @@ def test_unapproving_recomputes_that_month_and_every_later_month_computed(
 
     # One recompute for the whole change (the other after-commit callback e-mails the district officials).
     assert [c.__qualname__ for c in callbacks].count("_notify.<locals>.<lambda>") == 1
-    assert _standard(tree.dak_pek, MAY)["no_data"] == [1, 10, 11]
+    assert not Status.objects.filter(unit=tree.dak_pek, period=MAY).exists()
     for month in (JUNE, JULY):
         pek = _status(tree.dak_pek, month)
         assert (pek.tier, pek.sets[STANDARD_SET]["no_data"]) == ("", [10, 11])
@@ -384,7 +388,7 @@ def test_approving_again_after_a_correction_restores_the_later_months(
     recompute_statuses(period=JUNE, units=tracked_units())
     with django_capture_on_commit_callbacks(execute=True):
         unapprove_report(report=may, by=office, reason="Sửa tỷ lệ nghèo")
-    assert _status(tree.dak_pek, JUNE).tier == ""
+    assert not Status.objects.filter(unit=tree.dak_pek, period=JUNE).exists()
 
     save_values(unit=tree.dak_pek, period=MAY, raw={"poverty_rate": "9"}, by=official)
     submit_report(report=may, by=official)
@@ -455,18 +459,21 @@ def test_command_recomputes_a_month_for_the_whole_country(tree, approved, capsys
 
     call_command("recompute_status", "--month", "2024-05")
 
-    assert capsys.readouterr().out.strip() == "Đã tính 7 kết quả tháng 05/2024."
+    # Đắk Pék and the three districts; the communes without approved figures get no result.
+    assert capsys.readouterr().out.strip() == "Đã tính 4 kết quả tháng 05/2024."
     assert _status(tree.dak_pek).tier == "standard"
 
 
-def test_command_recomputes_one_units_subtree(tree, capsys):
+def test_command_recomputes_one_units_subtree(tree, approved, capsys):
+    approved(tree.dak_mon, dt.date(2024, 4, 1), GOOD)
     call_command("recompute_status", "--month", "2024-05", "--unit", "610")
 
-    assert capsys.readouterr().out.strip() == "Đã tính 3 kết quả tháng 05/2024 của Huyện Đắk Glei."
-    assert set(Status.objects.values_list("unit__code", flat=True)) == {"610", "23353", "23341"}
+    assert capsys.readouterr().out.strip() == "Đã tính 2 kết quả tháng 05/2024 của Huyện Đắk Glei."
+    assert set(Status.objects.values_list("unit__code", "basis_period")) == {("610", None), ("23341", APRIL)}
 
 
-def test_command_for_one_commune(tree, capsys):
+def test_command_for_one_commune(tree, approved, capsys):
+    approved(tree.dak_pek, MAY, GOOD)
     call_command("recompute_status", "--month", "2024-05", "--unit", "23353")
 
     assert capsys.readouterr().out.strip() == "Đã tính 1 kết quả tháng 05/2024 của Xã Đắk Pék."
@@ -516,8 +523,8 @@ def _district_with_communes(tree, n: int) -> AdministrativeUnit:
 # stored tiers and the communes of the districts; 13 the delete of the month's statuses; 14 the bulk insert
 # (under 1000 rows); 15 RELEASE.
 # Plus two: the unit kinds judged (reports.services.judged_kinds), once as judged_units builds its filter and once in
-# recompute_statuses for the month's programme.
-RECOMPUTE_QUERIES = 17
+# recompute_statuses for the month's programme; plus one: each unit's latest approved month (the result's basis).
+RECOMPUTE_QUERIES = 18
 
 
 @pytest.mark.parametrize("n", [3, 30])

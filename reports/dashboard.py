@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from communes.models import AdministrativeUnit, Level
 from communes.months import month_end, shift_month, this_month
 from communes.permissions import in_scope
+from monthly.models import Report, ReportStatus
 from monthly.services import due_date, is_overdue
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports import charts
 from reports.coverage import ensure_results
+from reports.facts import FiguresBasis, figures_basis, target_line
 from reports.models import Status
 from reports.revocation import district_revocation_risk
 from reports.scope import (
@@ -59,8 +61,11 @@ DISTRICT_SET = "district-standard"  # QĐ 320's set, whose failing criteria QĐ 
 
 
 def default_period(scope: AdministrativeUnit) -> dt.date:
-    """The latest month with statuses anywhere in the scope, else this month (one query)."""
-    latest = Status.objects.filter(unit__path__startswith=scope.path).aggregate(latest=Max("period"))["latest"]
+    """The latest month, up to this one, with approved figures anywhere in the scope, else this month (one query).
+    Not the latest month with results: an approval computes later months too (reports.services.approval_scope)."""
+    latest = Report.objects.filter(
+        unit__path__startswith=scope.path, status=ReportStatus.APPROVED, period__lte=this_month()
+    ).aggregate(latest=Max("period"))["latest"]
     return latest or this_month()
 
 
@@ -94,10 +99,19 @@ class Summary:
     gain_baseline_units: int  # communes with a status that month
     tier_chart: str = ""
     bucket_chart: str = ""
+    basis: FiguresBasis | None = None  # what the month's results rest on: approved, carried, missing, awaiting
 
     @property
     def without_status(self) -> int:
         return self.communes - self.with_status
+
+    @property
+    def target_lines(self) -> list[str]:
+        """The other targets as sentences, worded once for the page and the document (reports.facts)."""
+        return [
+            target_line(p, gain_baseline=self.gain_baseline, gain_baseline_units=self.gain_baseline_units)
+            for p in self.other_targets
+        ]
 
 
 def _chosen_targets(targets: list[Target], year: int) -> list[Target]:
@@ -164,6 +178,7 @@ def summarise(
         gain_baseline=dt.date(period.year - 1, 12, 1),
         gain_baseline_units=len(earlier),
     )
+    summary.basis = figures_basis(rural, rows.statuses, rows.reports, period)
     summary.tier_chart = _tier_chart(tiers)
     summary.bucket_chart = _bucket_chart(summary.buckets)
     return summary, in_force, highest
@@ -330,6 +345,7 @@ class DistrictRow:
     status: Status | None = None  # the district's own (QĐ 320)
     recognition: Recognition | None = None  # the district's highest recognition in force
     revocation_risk: bool = False  # a recognised district under QĐ 18/2022's district rule (reports.revocation)
+    basis: FiguresBasis | None = None  # its communes' results: approved this month, carried, missing
 
 
 @dataclass
@@ -400,6 +416,7 @@ def _district_rows(
                 status=rows.statuses.get(head.pk) if head else None,
                 recognition=highest.get(head.pk) if head else None,
                 revocation_risk=head is not None and _district_at_risk(head, rural, rows, highest),
+                basis=figures_basis(rural, rows.statuses, rows.reports, period),
             )
         )
     return result

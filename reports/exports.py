@@ -465,12 +465,12 @@ def _write_sets(sheet, row: int, sets) -> None:
     """The criteria sets applied, as a table starting at row."""
     sheet.cell(row, 1, _("Bộ tiêu chí áp dụng")).font = Font(bold=True, size=12)
     row += 1
-    headers = [(_("Mã"), 0), (_("Tên"), 0), (_("Cấp"), 0), (_("Mức"), 0), (_("Trạng thái"), 0), (_("Phạm vi"), 0)]
+    # By name: a set's code is for the YAML and the API, not for the people who read the workbook.
+    headers = [(_("Tên"), 0), (_("Cấp"), 0), (_("Mức"), 0), (_("Trạng thái"), 0), (_("Phạm vi"), 0)]
     _write_header(sheet, row, headers)
     for criteria_set in sets:
         row += 1
         cells = [
-            criteria_set.code,
             criteria_set.name,
             str(CriteriaLevel(criteria_set.level).label),
             str(Tier(criteria_set.tier).label) if criteria_set.tier in Tier.values else criteria_set.tier,

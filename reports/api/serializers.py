@@ -60,6 +60,14 @@ class StatusSerializer(serializers.ModelSerializer):
     programme = serializers.CharField(source="programme.code")
     tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, help_text=_("Để trống: chưa đạt mức nào"))
     sets = SetsField(help_text=_("Mã bộ tiêu chí → kết quả tóm tắt"))
+    figures_month = MonthField(
+        source="basis_period",
+        allow_null=True,
+        help_text=_(
+            "Tháng của báo cáo đã duyệt mà kết quả dựa vào: chính tháng này, hoặc một tháng trước khi số liệu được "
+            "dùng tiếp; rỗng với huyện chỉ đánh giá qua các xã"
+        ),
+    )
 
     class Meta:
         model = Status
@@ -75,6 +83,7 @@ class StatusSerializer(serializers.ModelSerializer):
             "criteria_total",
             "computed_at",
             "sets",
+            "figures_month",
         ]
 
 

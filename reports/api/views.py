@@ -13,14 +13,17 @@ from rest_framework.response import Response
 
 from api.exceptions import error_response
 from api.views import errors
+from communes.models import AdministrativeUnit, user_unit_paths
+from communes.months import parse_month
 from criteria.services import UnknownCriteria, evaluate_values
 from reports.api.serializers import EvaluateSerializer, EvaluationSerializer, StatusSerializer
+from reports.coverage import ensure_results
 from reports.filtersets import StatusFilterSet
 from reports.models import Status
 
 # What the list reads: not the units' search and sort keys, nor the programmes' names.
 STATUS_COLUMNS = [
-    *("period", "tier", "criteria_met", "criteria_total", "computed_at", "sets"),
+    *("period", "tier", "criteria_met", "criteria_total", "computed_at", "sets", "basis_period"),
     *("unit__code", "unit__name", "unit__level", "programme__code"),
 ]
 
@@ -38,6 +41,22 @@ class StatusViewSet(viewsets.ReadOnlyModelViewSet):
     # The FilterSet's `ordering` (month, unit, criteria_met) replaces DRF's, which would reorder after it.
     filter_backends = [DjangoFilterBackend]
     lookup_value_regex = "[0-9]+"
+
+    def list(self, request, *args, **kwargs):
+        self._ensure_month(request)
+        return super().list(request, *args, **kwargs)
+
+    def _ensure_month(self, request) -> None:
+        """A month asked for has a result for every commune with approved figures by then (reports.coverage), as
+        the pages do, before it is listed; a malformed month is left to the filter's error."""
+        try:
+            month = parse_month(request.query_params.get("month", ""))
+        except ValueError:
+            return
+        user = request.user
+        scopes = [None] if user.is_superuser else AdministrativeUnit.objects.filter(path__in=user_unit_paths(user))
+        for scope in scopes:
+            ensure_results(scope, [month])
 
     def get_queryset(self):
         return (

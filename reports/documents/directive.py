@@ -84,6 +84,8 @@ def _results_sentence(summary: dashboard.Summary, month: str) -> str:
             "value": standard.progress.target.value,
             "percent": decimal_words(standard.progress.percent),
         }
+    if summary.basis is not None:
+        results += " " + summary.basis.sentence
     return results
 
 

@@ -5,17 +5,23 @@ one load inside a transaction that is rolled back at the end.
 """
 
 import datetime as dt
+import html
 import io
+import re
+import shutil
+import subprocess
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
 from communes.models import AdministrativeUnit, Kind, Level
 from criteria.definitions import build_programme
 from criteria.evaluation import revocation_risk
-from criteria.models import Programme
+from criteria.models import CriteriaSet, Measure, Programme, Tier
 from demo.story import AT_RISK, TDMNPB_DISTRICTS, build_ladder, load_demo_statuses, plot_communes
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value
 from monthly.services import entry_measures
@@ -190,3 +196,55 @@ def test_the_story_is_the_same_on_every_run(loaded):
     assert {c: (p.goal, p.standard_gaps, p.recognitions) for c, p in first.items()} == {
         c: (p.goal, p.standard_gaps, p.recognitions) for c, p in again.items()
     }
+
+
+# ---------------------------------------------------------------- no internal code in what the office reads
+
+
+def _internal_codes() -> set[str]:
+    sets = set(CriteriaSet.objects.values_list("code", flat=True))
+    return sets | set(Measure.objects.values_list("code", flat=True)) | {tier for tier in Tier.values if tier}
+
+
+def _codes_in(text: str, codes: set[str]) -> dict[str, str]:
+    """Each code found as a whole word, with the text around it (for the failure message)."""
+    found = {}
+    for code in codes:
+        match = re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text)
+        if match:
+            found[code] = " ".join(text[max(0, match.start() - 120) : match.end() + 40].split())
+    return found
+
+
+def _visible_text(content: bytes) -> str:
+    body = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", content.decode(), flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.fixture
+def office_client(loaded, client):
+    client.force_login(get_user_model().objects.get(username="vpdp.kontum"))
+    return client
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+def test_no_internal_code_in_the_demo_documents(office_client):
+    """Sets, tiers and measures by their Vietnamese names in every printed document of the demo (pdftotext)."""
+    codes = _internal_codes()
+    assert {"commune-standard", "income_per_capita", "advanced"} <= codes
+    for kind, code in [("province", "62"), ("district", "610"), ("commune", "23353"), ("directive", "62")]:
+        response = office_client.get(reverse(f"reports:pdf-{kind}", args=[code, "2024-12"]))
+        assert response.status_code == 200, kind
+        pdftotext = ["pdftotext", "-layout", "-", "-"]
+        text = subprocess.run(pdftotext, input=response.content, capture_output=True, check=True).stdout.decode()
+        assert "NÔNG THÔN MỚI" in text.upper(), kind
+        assert _codes_in(text, codes) == {}, kind
+
+
+def test_no_internal_code_on_the_demo_pages(office_client):
+    """The dashboards and the scorecard show names, not codes (attributes and scripts aside)."""
+    codes = _internal_codes()
+    for name, code in [("province-dashboard", "62"), ("district-dashboard", "610"), ("scorecard", "23353")]:
+        response = office_client.get(reverse(f"reports:{name}", args=[code]) + "?month=2024-12")
+        assert response.status_code == 200, name
+        assert _codes_in(_visible_text(response.content), codes) == {}, name

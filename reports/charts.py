@@ -8,7 +8,7 @@ they stay legible in black-and-white print: every bar and line also carries its 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
@@ -125,7 +125,7 @@ def horizontal_bars(
     *,
     series: Sequence[tuple[str, str]],
     title: str,
-    unit: str = "",
+    unit: str | Callable[[Number], str] = "",
     target_name: str = "",
     maximum: Number | None = None,
     width: int = 560,
@@ -159,7 +159,9 @@ def horizontal_bars(
             length = area * float(value) / scale_max
             bar_y = y + position * bar
             body.append(_rect(label_width, bar_y + 1, length, bar - 2, colour))
-            label = number(value) + (f" {unit}" if unit else "")
+            # A callable unit gives the word for the number (English plurals: "1 commune", "47 communes").
+            word = unit(value) if callable(unit) else unit
+            label = number(value) + (f" {word}" if word else "")
             text_x = label_width + length + 5
             if tx is not None and text_x - 6 <= tx <= text_x + 7.5 * len(label):
                 text_x = tx + 5  # past the target line rather than struck through by it

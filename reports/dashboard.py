@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communes.models import AdministrativeUnit, Level
 from communes.months import month_end, shift_month, this_month
@@ -133,11 +134,19 @@ def _earlier(trend, period: dt.date) -> dict[int, Status]:
     }
 
 
-BUCKET_LABELS = {"19": "19 tiêu chí", "15-18": "15-18 tiêu chí", "10-14": "10-14 tiêu chí", "5-9": "5-9 tiêu chí"}
-
-
 def _bucket_label(code: str) -> str:
-    return _(BUCKET_LABELS[code]) if code in BUCKET_LABELS else _("Dưới 5 tiêu chí")
+    # Written out, so that makemessages finds each label.
+    labels = {
+        "19": _("19 tiêu chí"),
+        "15-18": _("15-18 tiêu chí"),
+        "10-14": _("10-14 tiêu chí"),
+        "5-9": _("5-9 tiêu chí"),
+    }
+    return labels.get(code) or _("Dưới 5 tiêu chí")
+
+
+def _communes_word(count) -> str:
+    return ngettext("xã", "xã", int(count or 0))
 
 
 def summarise(
@@ -222,7 +231,7 @@ def _bucket_chart(buckets: list[tuple[str, int]]) -> str:
         [charts.BarGroup(label, [count]) for label, count in buckets],
         series=[(_("Số xã"), charts.BUCKET_COLOUR)],
         title=_("Số xã theo số tiêu chí đạt"),
-        unit=_("xã"),
+        unit=_communes_word,
     )
 
 
@@ -249,7 +258,7 @@ def _tier_chart(tiers: list[TierLine]) -> str:
         groups,
         series=[(_("Được công nhận"), charts.TIER_COLOURS["standard"]), (_("Theo số liệu"), "#8cc9a0")],
         title=_("Số xã theo mức đạt, so với kế hoạch"),
-        unit=_("xã"),
+        unit=_communes_word,
         target_name=_("Kế hoạch"),
         # On the scale of all the scope's communes, so "52 of 85" looks like it.
         maximum=max((line.out_of for line in tiers), default=0),

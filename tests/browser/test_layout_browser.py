@@ -144,3 +144,21 @@ def test_send_all_asks_with_the_count_before_sending(live_server, browser: Brows
     expect(page.locator(".messages")).to_be_visible()
     expect(page.locator(".status-counts")).to_contain_text("Bản nháp: 0")
     expect(page.get_by_role("button", name="Gửi tất cả")).to_be_disabled()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_district_and_commune_tables_fit_a_1366_px_screen_in_both_languages(
+    live_server, browser: Browser, language
+):
+    _portal()
+    page = _log_in(browser, live_server.url, "vpdp", {"width": 1366, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    for path, table in [
+        ("/dashboard/62/?month=2024-05", ".district-table"),
+        ("/dashboard/district/610/?month=2024-05", ".commune-table"),
+    ]:
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.lang") == language
+        box = page.locator(table).evaluate("t => [t.scrollWidth, t.closest('.table-scroll').clientWidth]")
+        assert box[0] <= box[1], f"{path} in {language}: the table is {box[0]} px in a {box[1]} px box"
+        assert _overflow(page) <= 0

@@ -18,7 +18,6 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from communes.models import AdministrativeUnit, Level
 from communes.months import month_end, shift_month, this_month
@@ -28,7 +27,7 @@ from monthly.services import due_date, is_overdue
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports import charts
 from reports.coverage import ensure_results
-from reports.facts import FiguresBasis, figures_basis, target_line
+from reports.facts import FiguresBasis, bucket_label, communes_word, figures_basis, target_line
 from reports.models import Status
 from reports.revocation import district_revocation_risk
 from reports.scope import (
@@ -134,21 +133,6 @@ def _earlier(trend, period: dt.date) -> dict[int, Status]:
     }
 
 
-def _bucket_label(code: str) -> str:
-    # Written out, so that makemessages finds each label.
-    labels = {
-        "19": _("19 tiêu chí"),
-        "15-18": _("15-18 tiêu chí"),
-        "10-14": _("10-14 tiêu chí"),
-        "5-9": _("5-9 tiêu chí"),
-    }
-    return labels.get(code) or _("Dưới 5 tiêu chí")
-
-
-def _communes_word(count) -> str:
-    return ngettext("xã", "xã", int(count or 0))
-
-
 def summarise(
     scope: AdministrativeUnit, rows: ScopeRows, period: dt.date
 ) -> tuple[Summary, list[Recognition], dict[int, Recognition]]:
@@ -176,7 +160,7 @@ def summarise(
         communes=len(rural),
         with_status=len(commune_statuses),
         tiers=tiers,
-        buckets=[(_bucket_label(code), counts[code]) for code, _low, _high in BUCKETS],
+        buckets=[(bucket_label(code), counts[code]) for code, _low, _high in BUCKETS],
         average=average_criteria(commune_statuses),
         other_targets=[
             p for p in progress if p.target.kind != TargetKind.UNITS_AT_TIER or p.target.level != Level.COMMUNE
@@ -231,7 +215,7 @@ def _bucket_chart(buckets: list[tuple[str, int]]) -> str:
         [charts.BarGroup(label, [count]) for label, count in buckets],
         series=[(_("Số xã"), charts.BUCKET_COLOUR)],
         title=_("Số xã theo số tiêu chí đạt"),
-        unit=_communes_word,
+        unit=communes_word,
     )
 
 
@@ -258,7 +242,7 @@ def _tier_chart(tiers: list[TierLine]) -> str:
         groups,
         series=[(_("Được công nhận"), charts.TIER_COLOURS["standard"]), (_("Theo số liệu"), "#8cc9a0")],
         title=_("Số xã theo mức đạt, so với kế hoạch"),
-        unit=_communes_word,
+        unit=communes_word,
         target_name=_("Kế hoạch"),
         # On the scale of all the scope's communes, so "52 of 85" looks like it.
         maximum=max((line.out_of for line in tiers), default=0),

@@ -172,3 +172,18 @@ def target_line(progress, *, gain_baseline: dt.date, gain_baseline_units: int) -
 def no_basis(month: dt.date) -> str:
     """The words for a comparison with a month that has no results: the same on every page and document."""
     return _("chưa có kết quả tháng %(month)s để so sánh") % {"month": f"{month:%m/%Y}"}
+
+
+def bucket_label(code: str) -> str:
+    # Written out, so that makemessages finds each label.
+    labels = {
+        "19": _("19 tiêu chí"),
+        "15-18": _("15-18 tiêu chí"),
+        "10-14": _("10-14 tiêu chí"),
+        "5-9": _("5-9 tiêu chí"),
+    }
+    return labels.get(code) or _("Dưới 5 tiêu chí")
+
+
+def communes_word(count) -> str:
+    return ngettext("xã", "xã", int(count or 0))

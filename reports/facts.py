@@ -158,13 +158,13 @@ def target_line(progress, *, gain_baseline: dt.date, gain_baseline_units: int) -
     if target.level == Level.DISTRICT:
         return (
             _(
-                "Huyện, %(tier)s: %(achieved)s/%(total)s huyện được công nhận · kế hoạch %(year)s: %(value)s huyện, "
-                "đạt %(percent)s%% kế hoạch"
+                "%(tier)s (cấp huyện): %(achieved)s/%(total)s huyện được công nhận; kế hoạch %(year)s: %(value)s "
+                "huyện, đạt %(percent)s%% kế hoạch"
             )
             % values
         )
     template = _(
-        "%(tier)s: %(achieved)s/%(total)s được công nhận · kế hoạch %(year)s: %(value)s, đạt %(percent)s%% kế hoạch"
+        "%(tier)s: %(achieved)s/%(total)s được công nhận; kế hoạch %(year)s: %(value)s, đạt %(percent)s%% kế hoạch"
     )
     return template % {**values, "tier": f"{values['tier']} ({target.get_level_display()})"}
 

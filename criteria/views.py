@@ -73,10 +73,28 @@ def _versions(criteria_set: CriteriaSet) -> list[CriteriaSet]:
     )
 
 
+def _name_references(criteria_set: CriteriaSet, criteria) -> None:
+    """An indicator that refers to another set (reached, or a threshold relative to it) names that set, not its code:
+    `reference_label` (one query)."""
+    names = dict(
+        CriteriaSet.objects.filter(
+            programme_id=criteria_set.programme_id, province_code__in=["", criteria_set.province_code]
+        )
+        .order_by("province_code")  # the province's own version last, so it wins
+        .values_list("code", "name")
+    )
+    for criterion in criteria:
+        for indicator in criterion.indicators.all():
+            set_code, _slash, indicator_code = indicator.reference.partition("/")
+            label = names.get(set_code, set_code)
+            indicator.reference_label = f"{label}, {_('chỉ tiêu')} {indicator_code}" if indicator_code else label
+
+
 @require_GET
 def set_detail(request, programme: str, set_code: str):
     criteria_set = _set_or_404(request, programme, set_code)
     criteria = list(criteria_set.criteria.all())
+    _name_references(criteria_set, criteria)
     unverified = sum(1 for c in criteria for i in c.indicators.all() for t in i.thresholds.all() if not t.verified)
     return render(
         request,
@@ -109,6 +127,7 @@ def criterion_detail(request, programme: str, set_code: str, number: int):
         Criterion.objects.filter(criteria_set_id=criterion.criteria_set_id).order_by("number").values("number", "name")
     )
     position = next(i for i, s in enumerate(siblings) if s["number"] == criterion.number)
+    _name_references(criterion.criteria_set, [criterion])
     table = region_table(criterion)
     return render(
         request,

@@ -189,7 +189,9 @@ def test_set_page_marks_condition_criteria_and_reached_indicators(district_clien
     text = response.text
     assert 'id="tc-0"' in text
     assert '<span class="badge condition"' in text
-    assert "Đạt bộ tiêu chí: <code>commune-standard</code>" in text
+    # The set referred to by its name, not its code.
+    assert "Đạt bộ tiêu chí: Bộ tiêu chí xã NTM (thử nghiệm)" in text
+    assert "<code>commune-standard</code>" not in text
     assert "chỉ xã áp dụng ngưỡng TDMNPB" in text
     assert "Nhóm 2" in text
 
@@ -222,8 +224,8 @@ def test_set_page_queries_do_not_grow_with_the_set(district_client, standard):
     assert big_set.criteria.count() == 16
     big = queries(reverse("criteria:set-detail", args=["2021-2025", "commune-advanced"]))
     # session, user, the set with its programme, criteria, indicators with measures, thresholds,
-    # the versions of the set, the header's membership
-    assert small == big == 8
+    # the versions of the set, the names of the sets its indicators refer to, the header's membership
+    assert small == big == 9
 
 
 # ---------------------------------------------------------------- criterion page
@@ -299,8 +301,8 @@ def test_criterion_page_links_to_neighbours(district_client, standard):
 def test_criterion_page_runs_a_fixed_number_of_queries(district_client, advanced, django_assert_num_queries):
     url = reverse("criteria:criterion-detail", args=["2021-2025", "commune-advanced", 1])
     # session, user, the criterion with set and programme, indicators with measures, thresholds,
-    # the set's criterion numbers for the neighbour links, the header's membership
-    with django_assert_num_queries(7):
+    # the set's criterion numbers for the neighbour links, the names of the sets it refers to, the header's membership
+    with django_assert_num_queries(8):
         assert district_client.get(url).status_code == 200
 
 

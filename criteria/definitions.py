@@ -3,6 +3,7 @@ works on."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
@@ -66,6 +67,7 @@ def set_def(criteria_set: CriteriaSet) -> SetDef:
         rank=criteria_set.rank,
         province_code=criteria_set.province_code,
         province_name=criteria_set.province_name,
+        version=criteria_set.version_label,
         criteria=tuple(
             CriterionDef(
                 number=c.number,
@@ -103,22 +105,26 @@ def sets_with_contents(queryset):
     )
 
 
-def build_programme(programme: Programme | str, province_code: str = "") -> ProgrammeDef:
-    """The programme as a province sees it: its own published version of a set wins over the national one."""
+def build_programme(programme: Programme | str, province_code: str = "", on: dt.date | None = None) -> ProgrammeDef:
+    """The programme as a province sees it on a day (today when not given): its own published set wins over the
+    national one, and of each set the version in force that day."""
     code = programme if isinstance(programme, str) else programme.code
     chosen: dict[str, CriteriaSet] = {}
     for criteria_set in sets_with_contents(
-        CriteriaSet.objects.filter(programme__code=code).in_force_for(province_code).order_by("province_code")
+        CriteriaSet.objects.filter(programme__code=code).in_force_for(province_code, on).order_by("province_code")
     ):
         # National sets sort first (empty province code), so a provincial set replaces its national one.
         chosen[criteria_set.code] = criteria_set
     return ProgrammeDef(code=code, sets=tuple(set_def(s) for s in chosen.values()))
 
 
-def build_programmes_by_province(programme_code: str, province_codes: set[str]) -> dict[str, ProgrammeDef]:
-    """One definition per province in the same four queries, for evaluating many units at once."""
+def build_programmes_by_province(
+    programme_code: str, province_codes: set[str], on: dt.date | None = None
+) -> dict[str, ProgrammeDef]:
+    """One definition per province in the same four queries, for evaluating many units at once (the sets'
+    versions in force on that day, today when not given)."""
     all_sets = list(
-        sets_with_contents(CriteriaSet.objects.filter(programme__code=programme_code).in_force_for(province_codes))
+        sets_with_contents(CriteriaSet.objects.filter(programme__code=programme_code).in_force_for(province_codes, on))
     )
     national = {s.code: set_def(s) for s in all_sets if not s.province_code}
     provincial: dict[str, dict[str, SetDef]] = {}

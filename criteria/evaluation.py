@@ -64,7 +64,6 @@ class ThresholdDef:
     def specificity(self) -> tuple[int, bool, bool, bool, bool, bool]:
         """More qualifiers win; between as many, a year beats a group beats the TDMNPB rule beats a region beats
         a condition on the unit's figures (so DBSH's 100% wins over "other regions, 3 schools or fewer").
-
         The order of rows in a file or table never decides, so a copied set judges exactly like its original.
         """
         year, group, rule, region, when = (
@@ -108,6 +107,7 @@ class SetDef:
     criteria: tuple[CriterionDef, ...]
     province_code: str = ""
     province_name: str = ""
+    version: str = ""  # which version of the set: legal basis and the date it applies from (CriteriaSet.version_label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +206,7 @@ class SetResult:
     province_code: str
     criteria: list[CriterionResult]
     reached: bool = False  # met, and every lower tier reached (filled by the ladder)
+    version: str = ""  # the version of the set that judged (SetDef.version)
 
     @property
     def counted(self) -> list[CriterionResult]:
@@ -561,6 +562,7 @@ def evaluate_set(
         rank=set_def.rank,
         province_code=set_def.province_code,
         criteria=criteria,
+        version=set_def.version,
     )
 
 

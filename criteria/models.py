@@ -5,10 +5,13 @@ Nothing here imports the rest of the portal: a provincial set names its province
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from criteria.choices import CommuneGroup, Region
@@ -117,12 +120,31 @@ class CriteriaSetQuerySet(models.QuerySet):
     def national(self) -> CriteriaSetQuerySet:
         return self.filter(province_code="")
 
-    def in_force_for(self, province_codes: set[str] | str) -> CriteriaSetQuerySet:
-        """National sets, and the published sets of these provinces (a provincial draft judges nobody yet)."""
+    def in_force_for(self, province_codes: set[str] | str, on: dt.date | None = None) -> CriteriaSetQuerySet:
+        """National sets, and the published sets of these provinces (a provincial draft judges nobody yet), each in
+        its version in force on that day (today when not given): the latest one applying from that day or before."""
         codes = {province_codes} if isinstance(province_codes, str) else set(province_codes)
         return self.filter(
             models.Q(province_code="") | models.Q(province_code__in=codes - {""}, status=SetStatus.PUBLISHED)
+        ).in_force_on(on or timezone.localdate())
+
+    def in_force_on(self, on: dt.date) -> CriteriaSetQuerySet:
+        """Of each set (programme, code, province), the version in force on that day."""
+        newer = CriteriaSet.objects.filter(
+            programme_id=models.OuterRef("programme_id"),
+            code=models.OuterRef("code"),
+            province_code=models.OuterRef("province_code"),
+            effective_from__lte=on,
+            effective_from__gt=Coalesce(models.OuterRef("effective_from"), models.Value(dt.date(1, 1, 1))),
         )
+        return self.filter(models.Q(effective_from__isnull=True) | models.Q(effective_from__lte=on)).exclude(
+            models.Exists(newer)
+        )
+
+
+def version_label(legal_basis: str, effective_from: dt.date | None) -> str:
+    since = _("từ %(date)s") % {"date": f"{effective_from:%d/%m/%Y}"} if effective_from else _("từ đầu giai đoạn")
+    return f"{legal_basis}, {since}" if legal_basis else since
 
 
 def judged_kinds_of(kind_lists: list[list[str]]) -> JudgedKinds:
@@ -160,6 +182,11 @@ class CriteriaSet(models.Model):
         "self", verbose_name=_("xây dựng từ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="derived"
     )
     status = models.CharField(_("trạng thái"), max_length=10, choices=SetStatus.choices, default=SetStatus.DRAFT)
+    # A set amended by a later decision (QĐ 211/QĐ-TTg 2024 amended QĐ 318 and QĐ 320) gets a new version with the
+    # same code and the date it applies from; a month is judged by the version in force at its end.
+    effective_from = models.DateField(
+        _("áp dụng từ ngày"), null=True, blank=True, help_text=_("Để trống: từ đầu giai đoạn")
+    )
 
     objects = CriteriaSetQuerySet.as_manager()
 
@@ -169,7 +196,13 @@ class CriteriaSet(models.Model):
         ordering = ["programme__start_year", "level", "rank", "province_code"]
         constraints = [
             models.UniqueConstraint(
+                fields=["programme", "code", "province_code", "effective_from"],
+                name="criteria_set_version_unique",
+                violation_error_message=_("Giai đoạn này đã có phiên bản bộ tiêu chí cùng mã, cùng ngày áp dụng."),
+            ),
+            models.UniqueConstraint(
                 fields=["programme", "code", "province_code"],
+                condition=models.Q(effective_from__isnull=True),
                 name="criteria_set_unique",
                 violation_error_message=_("Giai đoạn này đã có bộ tiêu chí cùng mã cho phạm vi này."),
             ),
@@ -177,7 +210,13 @@ class CriteriaSet(models.Model):
 
     def __str__(self) -> str:
         scope = f" ({self.province_name or self.province_code})" if self.province_code else ""
-        return f"{self.programme.code} · {self.code}{scope}"
+        version = f" · {self.effective_from:%d/%m/%Y}" if self.effective_from else ""
+        return f"{self.programme.code} · {self.code}{scope}{version}"
+
+    @property
+    def version_label(self) -> str:
+        """Which version: its legal basis and the date it applies from, e.g. "318/QĐ-TTg, từ đầu giai đoạn"."""
+        return version_label(self.legal_basis, self.effective_from)
 
     @property
     def is_provincial(self) -> bool:

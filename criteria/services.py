@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,7 +29,8 @@ def evaluate_values(
     level: str | None = None,
 ) -> ProgrammeResult:
     """The explained result of a unit (or a region and flags) against a programme, or one set of it."""
-    definition = build_programme(programme, profile.province_code)
+    # The sets' versions in force at the end of that year.
+    definition = build_programme(programme, profile.province_code, dt.date(year, 12, 31))
     if not definition.sets:
         message = _("Không có giai đoạn '%(programme)s' hoặc giai đoạn chưa có bộ tiêu chí nào.")
         raise UnknownCriteria(message % {"programme": programme})

@@ -5,11 +5,13 @@ Criteria are reference data: every signed-in user may read every set, national o
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -58,16 +60,44 @@ def programme_list(request):
     return render(request, "criteria/programme_list.html", {"rows": rows})
 
 
+def _on_param(request) -> dt.date:
+    """The ?on=YYYY-MM-DD whose version of a set to show (a set amended later has several); today by default."""
+    text = request.GET.get("on", "").strip()
+    if not text:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Http404(_("Ngày không hợp lệ.")) from None
+
+
+def _versions_on(request, programme: str, set_code: str):
+    """The versions of a set in force on ?on= (one per province), by programme and code."""
+    sets = CriteriaSet.objects.filter(programme__code=programme, code=set_code)
+    return sets.in_force_on(_on_param(request))
+
+
 def _set_or_404(request, programme: str, set_code: str) -> CriteriaSet:
     """The set with its criteria, indicators, measures and thresholds, in four queries whatever its size."""
-    sets = sets_with_contents(CriteriaSet.objects.filter(programme__code=programme, code=set_code))
+    sets = sets_with_contents(_versions_on(request, programme, set_code))
     return get_object_or_404(sets, province_code=_province_param(request))
+
+
+def _amendments(criteria_set: CriteriaSet) -> list[CriteriaSet]:
+    """Every version of this set for its scope, oldest first (one query)."""
+    return sorted(
+        CriteriaSet.objects.filter(
+            programme_id=criteria_set.programme_id, code=criteria_set.code, province_code=criteria_set.province_code
+        ).only("code", "legal_basis", "effective_from", "province_code"),
+        key=lambda s: s.effective_from or dt.date.min,
+    )
 
 
 def _versions(criteria_set: CriteriaSet) -> list[CriteriaSet]:
     """The national set and every province's version of it, national first (one query)."""
     return list(
         CriteriaSet.objects.filter(programme_id=criteria_set.programme_id, code=criteria_set.code)
+        .in_force_on(criteria_set.effective_from or timezone.localdate())
         .only("code", "province_code", "province_name", "status")
         .order_by("province_code")
     )
@@ -104,6 +134,7 @@ def set_detail(request, programme: str, set_code: str):
             "criteria_set": criteria_set,
             "criteria": criteria,
             "versions": _versions(criteria_set),
+            "amendments": _amendments(criteria_set),
             "province_query": f"?province={criteria_set.province_code}" if criteria_set.province_code else "",
             "unverified_count": unverified,
         },
@@ -118,8 +149,7 @@ def criterion_detail(request, programme: str, set_code: str, number: int):
             Prefetch("indicators", queryset=Indicator.objects.select_related("measure").order_by("position")),
             Prefetch("indicators__thresholds", queryset=Threshold.objects.order_by("pk")),
         ),
-        criteria_set__programme__code=programme,
-        criteria_set__code=set_code,
+        criteria_set__in=_versions_on(request, programme, set_code),
         criteria_set__province_code=province_code,
         number=number,
     )

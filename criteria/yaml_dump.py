@@ -59,6 +59,7 @@ def dump_criteria_set(criteria_set: CriteriaSet) -> str:
         "derived_from": criteria_set.derived_from.code if criteria_set.derived_from else "",
         "status": criteria_set.status,
         "description": criteria_set.description,
+        "effective_from": criteria_set.effective_from,
     }
     programme_data = {key: getattr(programme, key) for key in ("code", "name", "legal_basis", "start_year", "end_year")}
     return _document(programme_data, set_data, list(measures.values()), criteria)
@@ -136,6 +137,7 @@ def _document(programme: dict, set_data: dict, measures: list[dict], criteria: l
             "derived_from": s["derived_from"] or None,
             "status": s["status"],
             "description": s["description"],
+            **({"effective_from": s["effective_from"].isoformat()} if s.get("effective_from") else {}),
         },
         "measures": [
             {

@@ -51,7 +51,7 @@ class ParsedSet:
 PROGRAMME_KEYS = ["code", "name", "legal_basis", "start_year", "end_year"]
 SET_KEYS = [
     *["code", "name", "level", "applies_to", "tier", "rank", "legal_basis", "province", "derived_from", "status"],
-    "description",
+    *["description", "effective_from"],
 ]
 MEASURE_KEYS = ["code", "name", "name_en", "kind", "unit", "min", "max", "levels"]
 CRITERION_KEYS = ["number", "name", "name_en", "group", "department", "key", "kind", "note", "indicators"]
@@ -133,6 +133,8 @@ def _parse_set(check: Checker, m: Any, line: int) -> dict:
         "derived_from": check.text(m, "derived_from", where, 40),
         "status": check.choice(m, "status", where, SetStatus.values, default=SetStatus.DRAFT),
         "description": check.text(m, "description", where, 10000),
+        # A version of the set amended by a later decision applies from this day (none: the programme's start).
+        "effective_from": check.date(m, "effective_from", where),
         "province_code": "",
         "province_name": "",
     }
@@ -392,8 +394,14 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
     'created', 'replaced' or 'unchanged'."""
     p = parsed.programme
     s = parsed.set
+    # The same version: the same programme, code, province and day it applies from (an amendment is a new one).
     existing = (
-        CriteriaSet.objects.filter(programme__code=p["code"], code=s["code"], province_code=s["province_code"])
+        CriteriaSet.objects.filter(
+            programme__code=p["code"],
+            code=s["code"],
+            province_code=s["province_code"],
+            effective_from=s.get("effective_from"),
+        )
         .select_related("programme")
         .first()
     )
@@ -401,14 +409,7 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
         if dump_criteria_set(existing) == dump_parsed(parsed):
             return existing, "unchanged"
         if existing.status == SetStatus.PUBLISHED:
-            label = f"'{s['code']}'"
-            if s["province_code"]:
-                label = _("%(set)s của tỉnh %(province)s") % {"set": label, "province": s["province_code"]}
-            message = _(
-                "Dòng 1: bộ tiêu chí %(set)s giai đoạn %(programme)s đã ban hành nên không thể thay thế. "
-                "Hãy nhập dưới dạng dự thảo với mã khác, hoặc chuyển bộ hiện có về dự thảo trong trang quản trị."
-            )
-            raise CriteriaFileError([message % {"set": label, "programme": p["code"]}])
+            raise CriteriaFileError([_published_message(p, s)])
 
     programme, _created = Programme.objects.update_or_create(
         code=p["code"],
@@ -439,11 +440,26 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
         criteria_set, outcome = existing, "replaced"
     else:
         criteria_set = CriteriaSet.objects.create(
-            programme=programme, code=s["code"], province_code=s["province_code"], **fields
+            programme=programme,
+            code=s["code"],
+            province_code=s["province_code"],
+            effective_from=s.get("effective_from"),
+            **fields,
         )
         outcome = "created"
     _save_criteria(criteria_set, parsed.criteria)
     return criteria_set, outcome
+
+
+def _published_message(p: dict, s: dict) -> str:
+    label = f"'{s['code']}'"
+    if s["province_code"]:
+        label = _("%(set)s của tỉnh %(province)s") % {"set": label, "province": s["province_code"]}
+    message = _(
+        "Dòng 1: bộ tiêu chí %(set)s giai đoạn %(programme)s đã ban hành nên không thể thay thế. "
+        "Hãy nhập dưới dạng dự thảo với mã khác, hoặc chuyển bộ hiện có về dự thảo trong trang quản trị."
+    )
+    return message % {"set": label, "programme": p["code"]}
 
 
 def _check_references(parsed: ParsedSet, programme: Programme) -> None:

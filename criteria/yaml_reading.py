@@ -6,6 +6,7 @@ criteria file's format.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -201,6 +202,24 @@ class Checker:
             elif item not in kinds:
                 kinds.append(item)
         return kinds
+
+    def date(self, m: LineMap, key: str, where: str) -> dt.date | None:
+        """A day written YYYY-MM-DD (YAML may already have read it as a date); None when absent."""
+        value = m.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        text = str(value)
+        try:
+            if len(text) == 10 and text[4] == "-" and text[7] == "-":
+                return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        self.field_error(
+            m, key, where, _("'%(key)s' của %(where)s phải là một ngày có thật dạng YYYY-MM-DD, ví dụ 2024-03-01.")
+        )
+        return None
 
     def field_error(self, m: LineMap, key: str, where: str, message: str, **params) -> None:
         """A message about one key of a mapping, on that key's line; it names the key and where it is."""

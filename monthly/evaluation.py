@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from communes.models import AdministrativeUnit
+from communes.months import month_end
 from criteria.definitions import build_programme
 from criteria.evaluation import ProgrammeDef, ProgrammeResult, evaluate_programme
 from criteria.models import Measure, Programme
@@ -41,5 +42,5 @@ def evaluate_approved(
     carried = carried_values([unit.pk], period).get(unit.pk, {})
     codes = dict(Measure.objects.values_list("pk", "code"))
     values = {codes[pk]: value for pk, value in carried.items() if pk in codes}
-    definition = build_programme(programme.code, unit.province_code)
+    definition = build_programme(programme.code, unit.province_code, month_end(period))
     return evaluate_unit(unit, period, values, province_region=province_region, definition=definition), carried

@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from communes.models import AdministrativeUnit, Level
+from communes.months import month_end
 from criteria.models import Measure, MeasureKind
 from monthly.models import Report, Value, ValueChange
 from monthly.services import (
@@ -88,7 +89,9 @@ def district_month(district: AdministrativeUnit, period: dt.date) -> DistrictMon
         raise ReportError(no_programme_message(period))
     # The same communes, in the same order, as the district's month page lists.
     communes = list(AdministrativeUnit.objects.filter(parent=district, level=Level.COMMUNE).in_vietnamese_order())
-    entries = entry_measures(programme=programme, level=Level.COMMUNE, province_code=district.province_code)
+    entries = entry_measures(
+        programme=programme, level=Level.COMMUNE, province_code=district.province_code, on=month_end(period)
+    )
     return DistrictMonth(district, period, communes, entries, {e.measure.code: e.measure for e in entries})
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
 from communes.months import (
+    month_end,
     parse_month,  # noqa: F401 - re-exported for callers of services
     shift_month,
 )
@@ -101,12 +102,15 @@ class EntryGroup:
     measures: list[EntryMeasure]
 
 
-def entry_measures(*, programme: Programme, level: str, province_code: str) -> list[EntryMeasure]:
+def entry_measures(
+    *, programme: Programme, level: str, province_code: str, on: dt.date | None = None
+) -> list[EntryMeasure]:
     """The measures a unit of this level reports under the sets in force, in the order of the criteria that
     first read them, with the figures their thresholds depend on (e.g. the number of schools) just before them
     (two queries)."""
+    # The sets' versions in force on that day (the month's end; today when not given).
     sets = CriteriaSet.objects.filter(programme=programme, level=CRITERIA_LEVEL.get(level, level)).in_force_for(
-        province_code
+        province_code, on
     )
     conditions = Threshold.objects.filter(condition_measure__isnull=False).select_related("condition_measure")
     indicators = (
@@ -291,7 +295,9 @@ def save_values(
     if measures is None:
         measures = {
             e.measure.code: e.measure
-            for e in entry_measures(programme=programme, level=unit.level, province_code=unit.province_code)
+            for e in entry_measures(
+                programme=programme, level=unit.level, province_code=unit.province_code, on=month_end(period)
+            )
         }
     values, errors = validate_values(measures, raw)
     if errors:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes.models import AdministrativeUnit, Level, Membership, Role
-from communes.months import month_code, shift_month, this_month
+from communes.months import month_code, month_end, shift_month, this_month
 from communes.permissions import (
     REPORTING_LEVELS,
     can_comment,
@@ -163,7 +163,7 @@ def _readings(page: ReportPage, province: AdministrativeUnit, values: dict[str, 
         page.period,
         {code: value for code, value in values.items() if value is not None},
         province_region=province.region,
-        definition=build_programme(page.programme.code, unit.province_code),
+        definition=build_programme(page.programme.code, unit.province_code, month_end(page.period)),
     )
     readings: dict[str, tuple[IndicatorResult, str]] = {}
     for set_result in result.sets.values():
@@ -222,7 +222,9 @@ def _build_page(
     page = ReportPage(unit=unit, period=period, ancestors=ancestors, programme=programme, report=report)
     page.due = services.due_date(period, province.report_due_day)
 
-    entries = services.entry_measures(programme=programme, level=unit.level, province_code=unit.province_code)
+    entries = services.entry_measures(
+        programme=programme, level=unit.level, province_code=unit.province_code, on=month_end(period)
+    )
     previous = services.previous_values(unit=unit, period=period)
     stored = services.form_values(unit=unit, period=period, report=report, previous=previous)
     values = {e.measure.code: stored.get(e.measure.pk) for e in entries}
@@ -349,7 +351,9 @@ def report_page(request, code: str, month: dt.date):
     if request.method == "GET":
         return _render_report(request, unit, period, programme)
 
-    entries = services.entry_measures(programme=programme, level=unit.level, province_code=unit.province_code)
+    entries = services.entry_measures(
+        programme=programme, level=unit.level, province_code=unit.province_code, on=month_end(period)
+    )
     form = ReportValuesForm(request.POST, measures=[e.measure for e in entries])
     invalid = _("Số liệu chưa hợp lệ nên chưa lưu gì. Hãy sửa các ô được đánh dấu rồi lưu lại.")
     if "version" in form.errors:

@@ -27,7 +27,14 @@ from monthly.services import due_date, is_overdue
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports import charts
 from reports.coverage import ensure_results
-from reports.facts import FiguresBasis, bucket_label, communes_word, figures_basis, target_line
+from reports.facts import (
+    FiguresBasis,
+    bucket_label,
+    communes_word,
+    figures_basis,
+    target_line,
+    yardstick_sentence,
+)
 from reports.models import Status
 from reports.revocation import district_revocation_risk
 from reports.scope import (
@@ -453,6 +460,7 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
         "period": period,
         "months": month_links(period),
         "programme": next(iter(rows.statuses.values())).programme if rows.statuses else None,
+        "yardstick": yardstick_sentence(rows.sets),
         "is_demo": rows.is_demo,
         "summary": summary,
         "districts": districts,
@@ -566,6 +574,7 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
         "period": period,
         "months": month_links(period),
         "programme": next(iter(rows.statuses.values())).programme if rows.statuses else None,
+        "yardstick": yardstick_sentence(rows.sets),
         "is_demo": rows.is_demo,
         "summary": summary,
         "communes": communes,

@@ -98,7 +98,7 @@ def load_scope_month(scope: AdministrativeUnit, period: dt.date) -> ScopeMonth:
         # evaluation does, criteria.definitions.build_programme).
         for criteria_set in (
             CriteriaSet.objects.filter(programme=programme)
-            .in_force_for(scope.province_code)
+            .in_force_for(scope.province_code, month_end(period))
             .order_by("province_code", "rank")
         ):
             chosen[criteria_set.code] = criteria_set
@@ -308,7 +308,12 @@ def _measure_order(data: ScopeMonth, measures: list[Measure]) -> list[Measure]:
     position = {
         entry.measure.pk: index
         for index, entry in enumerate(
-            entry_measures(programme=data.programme, level=Level.COMMUNE, province_code=data.scope.province_code)
+            entry_measures(
+                programme=data.programme,
+                level=Level.COMMUNE,
+                province_code=data.scope.province_code,
+                on=month_end(data.period),
+            )
         )
     }
     return sorted(measures, key=lambda m: (position.get(m.pk, len(position)), m.code))
@@ -466,7 +471,14 @@ def _write_sets(sheet, row: int, sets) -> None:
     sheet.cell(row, 1, _("Bộ tiêu chí áp dụng")).font = Font(bold=True, size=12)
     row += 1
     # By name: a set's code is for the YAML and the API, not for the people who read the workbook.
-    headers = [(_("Tên"), 0), (_("Cấp"), 0), (_("Mức"), 0), (_("Trạng thái"), 0), (_("Phạm vi"), 0)]
+    headers = [
+        (_("Tên"), 0),
+        (_("Cấp"), 0),
+        (_("Mức"), 0),
+        (_("Trạng thái"), 0),
+        (_("Phạm vi"), 0),
+        (_("Phiên bản"), 0),
+    ]
     _write_header(sheet, row, headers)
     for criteria_set in sets:
         row += 1
@@ -476,6 +488,7 @@ def _write_sets(sheet, row: int, sets) -> None:
             str(Tier(criteria_set.tier).label) if criteria_set.tier in Tier.values else criteria_set.tier,
             str(SetStatus(criteria_set.status).label),
             (criteria_set.province_name or criteria_set.province_code) if criteria_set.is_provincial else _("Quốc gia"),
+            criteria_set.version_label,
         ]
         _write_row(sheet, row, cells)
         sheet.row_dimensions[row].height = _height(criteria_set.name, INFO_TEXT_WIDTH)

@@ -187,3 +187,22 @@ def bucket_label(code: str) -> str:
 
 def communes_word(count) -> str:
     return ngettext("xã", "xã", int(count or 0))
+
+
+def yardstick(sets) -> list:
+    """The sets that judge a month, each in its version in force then; a province's own version replaces the
+    national one of the same code (as criteria.definitions.build_programme does)."""
+    chosen: dict[str, object] = {}
+    for criteria_set in sorted(sets, key=lambda s: s.province_code):
+        chosen[criteria_set.code] = criteria_set
+    return sorted(chosen.values(), key=lambda s: (s.level, s.rank))
+
+
+def yardstick_sentence(sets) -> str:
+    """E.g. "Đánh giá theo: Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021 - 2025 (318/QĐ-TTg, từ đầu
+    giai đoạn); …", the same on the dashboard and in its document."""
+    chosen = yardstick(sets)
+    if not chosen:
+        return ""
+    parts = [f"{s.name} ({s.version_label})" for s in chosen]
+    return _("Đánh giá theo: %(sets)s.") % {"sets": "; ".join(parts)}

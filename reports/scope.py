@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import ExtractYear
 
 from communes.models import AdministrativeUnit, Level
-from communes.months import month_code, months_between, shift_month
-from criteria.models import JudgedKinds
+from communes.months import month_code, month_end, months_between, shift_month
+from criteria.models import CriteriaSet, JudgedKinds
 from monthly.models import Report
 from records.models import CommunePlan, Recognition, Target
 from reports.models import RecomputeMark, Status
@@ -94,6 +94,7 @@ class ScopeRows:
     demo_units: bool
     stale: set[int] = field(default_factory=set)  # units whose status this month is being recomputed
     judged: dict[str, JudgedKinds] = field(default_factory=dict)  # criteria level -> the kinds its sets judge
+    sets: list[CriteriaSet] = field(default_factory=list)  # the sets, in their versions, that judge the month
 
     @property
     def rural(self) -> list[AdministrativeUnit]:
@@ -160,7 +161,12 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
     demo_units = AdministrativeUnit.objects.filter(path__startswith=scope.path, is_demo=True).exists()
     stale = set(RecomputeMark.objects.filter(below, period=period).values_list("unit_id", flat=True))
     judged = judged_kinds(year=period.year)
-    rows = ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units, stale, judged)
+    sets = list(
+        CriteriaSet.objects.in_year(period.year)
+        .in_force_for(scope.province_code, month_end(period))
+        .order_by("level", "rank", "province_code")
+    )
+    rows = ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units, stale, judged, sets)
     # Only what the criteria judge counts: a ward's or a town's stored status (from before) is left out.
     rural_ids = {u.pk for u in rows.rural}
     not_judged = {u.pk for u in units if u.level == Level.COMMUNE} - rural_ids

@@ -12,7 +12,7 @@ from django.db.models import Max, Min, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit, Level
-from communes.months import months_between
+from communes.months import month_end, months_between
 from criteria.definitions import build_programmes_by_province
 from criteria.evaluation import revocation_risk
 from criteria.models import CriteriaSet, JudgedKinds, Measure, Programme, SetStatus, judged_kinds_of
@@ -132,7 +132,7 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
     regions = dict(
         AdministrativeUnit.objects.filter(level=Level.PROVINCE, code__in=province_codes).values_list("code", "region")
     )
-    definitions = build_programmes_by_province(programme.code, province_codes)
+    definitions = build_programmes_by_province(programme.code, province_codes, month_end(period))
     codes = dict(Measure.objects.values_list("pk", "code"))
     of_units = unit_queryset if unit_queryset is not None else [u.pk for u in units]
     carried = carried_values(of_units, period)

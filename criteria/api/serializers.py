@@ -82,6 +82,7 @@ class CriteriaSetSerializer(serializers.ModelSerializer):
             "province_name",
             "legal_basis",
             "derived_from",
+            "effective_from",
         ]
 
 

@@ -107,6 +107,7 @@ def test_set_list_gives_each_sets_identity_and_standing(api, standard):
             "province_name": "",
             "legal_basis": "318/QĐ-TTg",
             "derived_from": None,
+            "effective_from": None,  # the version from the programme's start (no amendment)
         }
     ]
 

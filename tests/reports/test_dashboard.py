@@ -433,11 +433,12 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(tree, office_client, 
     # plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark); and the
     # header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds);
     # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
-    with django_assert_num_queries(18):
+    # And the sets, in their versions, that judge the month (the yardstick line).
+    with django_assert_num_queries(19):
         response = _province_page(office_client)
     assert response.context["summary"].communes == 3 + count
     # Without ?month: one more, the latest month with statuses.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         assert _province_page(office_client, query="").context["period"] == MAY
 
 
@@ -449,7 +450,8 @@ def test_district_page_runs_a_fixed_number_of_queries(tree, office_client, count
     # targets, commune plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark);
     # and the header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds);
     # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
-    with django_assert_num_queries(19):
+    # And the sets, in their versions, that judge the month (the yardstick line).
+    with django_assert_num_queries(20):
         response = office_client.get(reverse("reports:district-dashboard", args=["610"]) + f"?month={MONTH}")
     assert len(response.context["communes"]) == 2 + count
 

@@ -344,6 +344,7 @@ def test_metadata_sheet_says_what_when_by_whom(kon_tum, office_client, kind):
         "Đạt chuẩn",
         "Ban hành",
         "Quốc gia",
+        "318/QĐ-TTg, từ đầu giai đoạn",  # the version: its legal basis, no amendment
     )
 
 

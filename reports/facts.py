@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from communes.models import Level
+from criteria.models import Level as CriteriaLevel
 from monthly.models import ReportStatus
 from records.models import TargetKind
 
@@ -199,10 +200,23 @@ def yardstick(sets) -> list:
 
 
 def yardstick_sentence(sets) -> str:
-    """E.g. "Đánh giá theo: Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021 - 2025 (318/QĐ-TTg, từ đầu
-    giai đoạn); …", the same on the dashboard and in its document."""
-    chosen = yardstick(sets)
+    """Which sets judged the month, the same on the dashboard and in its document: the programme's sets as issued,
+    naming only those amended since, with the version in force (e.g. "…; phiên bản sửa đổi đang áp dụng: Bộ tiêu
+    chí … (211/QĐ-TTg, từ 01/03/2024)")."""
+    chosen = [s for s in yardstick(sets) if s.level in JUDGED_LEVELS]
     if not chosen:
         return ""
-    parts = [f"{s.name} ({s.version_label})" for s in chosen]
-    return _("Đánh giá theo: %(sets)s.") % {"sets": "; ".join(parts)}
+    programme = chosen[0].programme.code
+    amended = [s for s in chosen if s.effective_from]
+    if not amended:
+        return _("Đánh giá theo các bộ tiêu chí giai đoạn %(programme)s, bản áp dụng từ đầu giai đoạn.") % {
+            "programme": programme
+        }
+    return _("Đánh giá theo các bộ tiêu chí giai đoạn %(programme)s; phiên bản sửa đổi đang áp dụng: %(sets)s.") % {
+        "programme": programme,
+        "sets": "; ".join(f"{s.name} ({s.version_label})" for s in amended),
+    }
+
+
+# The levels whose sets judge what dashboards and documents count (villages are the province's own business).
+JUDGED_LEVELS = (CriteriaLevel.COMMUNE, CriteriaLevel.DISTRICT)

@@ -164,6 +164,7 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
     sets = list(
         CriteriaSet.objects.in_year(period.year)
         .in_force_for(scope.province_code, month_end(period))
+        .select_related("programme")
         .order_by("level", "rank", "province_code")
     )
     rows = ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units, stale, judged, sets)

@@ -86,9 +86,12 @@ def test_each_month_is_judged_by_the_version_in_force_at_its_end(tree, versions,
     may_card = _text(client.get(reverse("reports:scorecard", args=["23353"]) + "?month=2024-05"))
     assert "Phiên bản áp dụng cho tháng này: 318/QĐ-TTg, từ đầu giai đoạn" in may_card
     dashboard = _text(client.get(reverse("reports:province-dashboard", args=["62"]) + "?month=2024-06"))
-    assert "Đánh giá theo: Bộ tiêu chí xã NTM (thử nghiệm) (211/QĐ-TTg, từ 01/06/2024)." in dashboard
+    assert (
+        "Đánh giá theo các bộ tiêu chí giai đoạn 2021-2025; phiên bản sửa đổi đang áp dụng: "
+        "Bộ tiêu chí xã NTM (thử nghiệm) (211/QĐ-TTg, từ 01/06/2024)."
+    ) in dashboard
     report_preview = _text(client.get(reverse("reports:pdf-province", args=["62", "2024-05"]) + "?preview=1"))
-    assert "Đánh giá theo: Bộ tiêu chí xã NTM (thử nghiệm) (318/QĐ-TTg, từ đầu giai đoạn)." in report_preview
+    assert "Đánh giá theo các bộ tiêu chí giai đoạn 2021-2025, bản áp dụng từ đầu giai đoạn." in report_preview
 
 
 def test_the_criteria_page_shows_the_version_of_a_day_and_lists_them_all(versions, district_client):

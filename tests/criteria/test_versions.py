@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from communes.models import Role
@@ -120,3 +121,12 @@ def test_a_wrong_day_is_refused_with_the_field_named(db, day):
         import_criteria_text(text)
     assert "'effective_from' của set phải là một ngày có thật dạng YYYY-MM-DD" in str(error.value)
     assert not CriteriaSet.objects.exists()
+
+
+def test_export_writes_the_version_of_a_day(versions, capsys):
+    call_command("export_criteria", "--programme", "2021-2025", "--set", "commune-standard", "--on", "2024-05-31")
+    assert "effective_from" not in capsys.readouterr().out
+    call_command("export_criteria", "--programme", "2021-2025", "--set", "commune-standard", "--on", "2024-06-01")
+    assert "effective_from: '2024-06-01'" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="Ngày '1/6/2024' không hợp lệ"):
+        call_command("export_criteria", "--programme", "2021-2025", "--set", "commune-standard", "--on", "1/6/2024")

@@ -129,17 +129,17 @@ class CriteriaSetQuerySet(models.QuerySet):
         ).in_force_on(on or timezone.localdate())
 
     def in_force_on(self, on: dt.date) -> CriteriaSetQuerySet:
-        """Of each set (programme, code, province), the version in force on that day."""
+        """Of each set (programme, code, province), the version in force on that day. An amendment judges only
+        once published: a draft of one is still being typed in."""
+        amendment = models.Q(effective_from__lte=on, status=SetStatus.PUBLISHED)
         newer = CriteriaSet.objects.filter(
+            amendment,
             programme_id=models.OuterRef("programme_id"),
             code=models.OuterRef("code"),
             province_code=models.OuterRef("province_code"),
-            effective_from__lte=on,
             effective_from__gt=Coalesce(models.OuterRef("effective_from"), models.Value(dt.date(1, 1, 1))),
         )
-        return self.filter(models.Q(effective_from__isnull=True) | models.Q(effective_from__lte=on)).exclude(
-            models.Exists(newer)
-        )
+        return self.filter(models.Q(effective_from__isnull=True) | amendment).exclude(models.Exists(newer))
 
 
 def version_label(legal_basis: str, effective_from: dt.date | None) -> str:

@@ -130,3 +130,12 @@ def test_export_writes_the_version_of_a_day(versions, capsys):
     assert "effective_from: '2024-06-01'" in capsys.readouterr().out
     with pytest.raises(CommandError, match="Ngày '1/6/2024' không hợp lệ"):
         call_command("export_criteria", "--programme", "2021-2025", "--set", "commune-standard", "--on", "1/6/2024")
+
+
+def test_a_draft_amendment_judges_nobody_until_published(db):
+    import_criteria_text(STANDARD)
+    import_criteria_text(AMENDED.replace("status: published", "status: draft"))
+    in_force = CriteriaSet.objects.filter(code="commune-standard").in_force_for("62", dt.date(2024, 7, 31))
+    assert [s.effective_from for s in in_force] == [None]
+    CriteriaSet.objects.filter(effective_from=JUNE).update(status="published")
+    assert [s.effective_from for s in in_force.all()] == [JUNE]

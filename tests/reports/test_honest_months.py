@@ -7,9 +7,11 @@ import datetime as dt
 import html
 import re
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from communes.models import AdministrativeUnit, Role
@@ -125,6 +127,11 @@ def test_the_month_says_what_its_results_rest_on(tree, december, approve, offici
     # The printed report of the month, from the same builder.
     preview = client_for(office).get(reverse("reports:pdf-province", args=["62", "2025-01"]) + "?preview=1")
     assert sentence in _text(preview)
+    # And the PDF itself says the same.
+    pdf = client_for(office).get(reverse("reports:pdf-province", args=["62", "2025-01"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    pdf_text = " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages).split())
+    assert sentence in pdf_text
     # The district page marks which results rest on an earlier month.
     district = _text(client_for(office).get(reverse("reports:district-dashboard", args=["610"]) + "?month=2025-01"))
     assert "1/3 (số liệu 12/2024)" in district

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -15,6 +17,8 @@ from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 def _messages() -> dict[str, str]:
@@ -115,11 +119,13 @@ def not_found(request, exception=None):
 def server_error(request):
     """Django's 500 (handler500): JSON in the shared shape under /api/, elsewhere templates/500.html, rendered
     without the request's context (no database query: the database may be what failed)."""
-    from django.http import JsonResponse
-    from django.views.defaults import server_error as html_server_error
+    from django.http import HttpResponseServerError, JsonResponse
+    from django.template import loader
 
+    request_id = getattr(request, "request_id", "")
+    # Django's django.request logger has the traceback; this line ties it to the id the user sees.
+    logger.error("Server error on %s %s, request id %s", request.method, request.path, request_id or "-")
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"status": 500, "code": "error", "detail": _("Hệ thống gặp lỗi; vui lòng thử lại sau.")}, status=500
-        )
-    return html_server_error(request)
+        detail = _("Hệ thống gặp lỗi; vui lòng thử lại sau.")
+        return JsonResponse({"status": 500, "code": "error", "detail": detail, "request_id": request_id}, status=500)
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_id": request_id}))

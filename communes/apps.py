@@ -10,6 +10,7 @@ class CommunesConfig(AppConfig):
         # Once per process, before any URLconf is read: `<month:month>` in every app's urls.
         from django.urls import register_converter
 
-        from communes.months import MonthConverter
+        from communes.months import MonthConverter, UnitCodeConverter
 
         register_converter(MonthConverter, "month")
+        register_converter(UnitCodeConverter, "code")

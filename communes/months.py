@@ -10,13 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+# The years the portal knows: beyond them a month in a URL is a 404, and a month's neighbours never overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
 def parse_month(text: str) -> dt.date:
     """'2024-05' -> 2024-05-01; ValueError (with a Vietnamese message) for anything else."""
     try:
         year, month = text.split("-")
-        if len(year) != 4 or len(month) != 2:
+        # ASCII digits only: int() would also read other scripts' digits ("٢٠٢٤").
+        if len(year) != 4 or len(month) != 2 or not (year + month).isascii() or not (year + month).isdigit():
+            raise ValueError
+        if not MIN_YEAR <= int(year) <= MAX_YEAR:
             raise ValueError
         return dt.date(int(year), int(month), 1)
     except ValueError:
@@ -61,6 +66,19 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
         months.append(month)
         month = shift_month(month, 1)
     return months
+
+
+class UnitCodeConverter:
+    """`<code:code>` in a URL: a unit's statistics-office code, checked by pattern before any query (a NUL byte or
+    a 200-character code is a 404, never a database error)."""
+
+    regex = r"[0-9A-Za-z]{1,12}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
 
 
 class MonthConverter:

@@ -11,6 +11,7 @@ read. Kinds are compared as the plain strings stored (the MeasureKind values) so
 from __future__ import annotations
 
 import operator
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -93,6 +94,30 @@ def _plain(number: Decimal) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
+# A number as people type it: ASCII digits, an optional minus, the Vietnamese decimal comma or a point. No exponent,
+# no other script's digits ("４５", "٤٥"), no underscores ("4_5"), which Decimal() would all accept.
+NUMBER_TEXT = re.compile(r"-?[0-9]{1,15}(?:[.,][0-9]{1,10})?")
+
+
+def parse_number(raw: Any) -> Decimal:
+    """The one reading of a number from a form, a spreadsheet cell, a file or JSON: a finite Decimal, or
+    InvalidValue. Text must match NUMBER_TEXT; numbers (not booleans) are taken as they are."""
+    if isinstance(raw, bool):
+        raise InvalidValue(_("giá trị có/không không dùng được cho số liệu dạng số"))
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not NUMBER_TEXT.fullmatch(text):
+            raise InvalidValue(_("'%(value)s' không phải là số") % {"value": raw[:40]})
+        return Decimal(text.replace(",", "."))
+    try:
+        number = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise InvalidValue(_("'%(value)s' không phải là số") % {"value": str(raw)[:40]}) from None
+    if not number.is_finite():
+        raise InvalidValue(_("'%(value)s' không phải là số") % {"value": raw})
+    return number
+
+
 def coerce_value(measure, raw: Any) -> Any:
     """A typed value for the measure, or InvalidValue with a Vietnamese reason. Booleans are never numbers.
 
@@ -109,14 +134,7 @@ def coerce_value(measure, raw: Any) -> Any:
         raise InvalidValue(
             _("'%(value)s' không phải một mức hợp lệ (%(levels)s)") % {"value": raw, "levels": ", ".join(levels)}
         )
-    if isinstance(raw, bool):
-        raise InvalidValue(_("giá trị có/không không dùng được cho số liệu dạng số"))
-    try:
-        number = Decimal(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        raise InvalidValue(_("'%(value)s' không phải là số") % {"value": raw}) from None
-    if not number.is_finite():
-        raise InvalidValue(_("'%(value)s' không phải là số") % {"value": raw})
+    number = parse_number(raw)
     if measure.kind == "count" and number != number.to_integral_value():
         raise InvalidValue(_("%(value)s không phải số nguyên") % {"value": raw})
     low, high = allowed_range(measure)
@@ -192,10 +210,8 @@ class Condition:
         if raw is None or isinstance(raw, bool):
             return None
         try:
-            number = Decimal(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else Decimal(str(raw))
-        except (InvalidOperation, ValueError):
-            return None
-        if not number.is_finite():
+            number = parse_number(raw)
+        except InvalidValue:
             return None
         return OPERATORS[self.comparison](number, self.value)
 

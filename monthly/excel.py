@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
+from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -155,7 +157,7 @@ def read_upload(
         sheet = workbook[SHEET_DATA]
         # Some programs write a wrong <dimension>; without it every row and cell present is read.
         sheet.reset_dimensions()
-        rows = list(sheet.iter_rows(min_row=1, min_col=1))
+        rows = _rows(sheet)
     finally:
         workbook.close()
     return _Reader(district, period, communes, measures).read(rows)
@@ -204,6 +206,22 @@ def _open_workbook(data: bytes):
                 _(
                     "Không đọc được tệp Excel: tệp bị hỏng hoặc không phải bảng tính .xlsx. Hãy mở bằng Excel, lưu "
                     "lại dạng .xlsx rồi tải lên lại."
+                )
+            ]
+        ) from None
+
+
+def _rows(sheet) -> list[tuple]:
+    """Every row of the sheet, read now: a read-only workbook parses the sheet's XML only here. defusedxml (which
+    openpyxl uses when installed) refuses a DTD or an external entity in it: a file no spreadsheet program writes."""
+    try:
+        return list(sheet.iter_rows(min_row=1, min_col=1))
+    except (DefusedXmlException, ElementTree.ParseError, ValueError):
+        raise UploadError(
+            [
+                _(
+                    "Tệp Excel chứa khai báo DTD hoặc thực thể ngoài, hoặc dữ liệu XML hỏng, nên không được đọc. Hãy "
+                    "điền vào tệp mẫu tải từ cổng, lưu bằng Excel rồi tải lên lại."
                 )
             ]
         ) from None

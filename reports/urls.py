@@ -9,20 +9,20 @@ urlpatterns = [
     path("what-if/", views.what_if, name="what-if"),
     # Dashboards take ?month=YYYY-MM; without it, the latest month with statuses.
     path("dashboard/", views.my_dashboard, name="my-dashboard"),
-    path("dashboard/district/<str:code>/", views.district_dashboard, name="district-dashboard"),
-    path("dashboard/<str:code>/", views.province_dashboard, name="province-dashboard"),
-    path("scorecard/<str:code>/", views.scorecard, name="scorecard"),
+    path("dashboard/district/<code:code>/", views.district_dashboard, name="district-dashboard"),
+    path("dashboard/<code:code>/", views.province_dashboard, name="province-dashboard"),
+    path("scorecard/<code:code>/", views.scorecard, name="scorecard"),
     # Excel exports of a scope (province, district or commune) for a month.
-    path("excel/statuses/<str:code>/<month:month>/", export_views.statuses_excel, name="excel-statuses"),
-    path("excel/values/<str:code>/<month:month>/", export_views.values_excel, name="excel-values"),
+    path("excel/statuses/<code:code>/<month:month>/", export_views.statuses_excel, name="excel-statuses"),
+    path("excel/values/<code:code>/<month:month>/", export_views.values_excel, name="excel-values"),
     # Printed documents (Nghị định 30/2020 layout): the PDF, ?preview=1 for its HTML, /form/ to set number, signer…
     *[
         route
         for kind in ("province", "district", "commune", "directive")
         for route in (
-            path(f"pdf/{kind}/<str:code>/<month:month>/", document_views.document, {"kind": kind}, name=f"pdf-{kind}"),
+            path(f"pdf/{kind}/<code:code>/<month:month>/", document_views.document, {"kind": kind}, name=f"pdf-{kind}"),
             path(
-                f"pdf/{kind}/<str:code>/<month:month>/form/",
+                f"pdf/{kind}/<code:code>/<month:month>/form/",
                 document_views.document_form,
                 {"kind": kind},
                 name=f"pdf-{kind}-form",

@@ -109,6 +109,21 @@ def test_500_renders_without_touching_the_database(tree, district_user, django_a
     assert "Hệ thống gặp lỗi" in html
     assert '<a class="button-link" href="/">Về trang chủ</a>' in html
     assert 'href="/static/css/portal.css"' in html
+    # The id the user can quote, the same as in the response header and the log line.
+    request_id = response["X-Request-ID"]
+    assert f"Mã yêu cầu (báo cho quản trị nếu lỗi lặp lại): {request_id}" in html
+
+
+@override_settings(DEBUG=False)
+def test_a_server_error_is_logged_with_the_request_id(district_user, caplog):
+    client = Client(raise_request_exception=False, headers={"X-Request-ID": "nginx-0123456789abcdef"})
+    client.force_login(district_user)
+    response = client.get("/test-errors/broken/")
+    assert response["X-Request-ID"] == "nginx-0123456789abcdef"
+    assert "Server error on GET /test-errors/broken/, request id nginx-0123456789abcdef" in caplog.text
+    # An id that does not look like one is replaced, never echoed.
+    response = client.get("/test-errors/broken/", headers={"X-Request-ID": "<script>"})
+    assert len(response["X-Request-ID"]) == 32
 
 
 @override_settings(DEBUG=False)
@@ -118,6 +133,7 @@ def test_500_under_the_api_answers_json(district_user):
     response = client.get("/api/v1/test-errors/broken/")
     assert response.status_code == 500
     assert response.json()["code"] == "error"
+    assert response.json()["request_id"] == response["X-Request-ID"]
 
 
 @override_settings(DEBUG=False, LANGUAGE_CODE="vi")

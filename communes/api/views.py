@@ -13,6 +13,7 @@ from api.views import FILTER_BACKENDS, read_only_schema
 from communes.api.serializers import AdministrativeUnitSerializer
 from communes.filtersets import AdministrativeUnitFilterSet, province_region
 from communes.models import AdministrativeUnit
+from communes.months import UnitCodeConverter
 
 
 @extend_schema_view(**read_only_schema(AdministrativeUnitSerializer))
@@ -25,6 +26,7 @@ class AdministrativeUnitViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["path", "code", "name", "level", "valid_from", "valid_to"]
     ordering = ["path"]
     lookup_field = "code"
+    lookup_value_regex = UnitCodeConverter.regex  # checked before any query: a NUL or an overlong code is a 404
 
     def get_queryset(self):
         units = AdministrativeUnit.objects.in_scope_of(self.request.user).select_related("parent")

@@ -14,6 +14,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Programme.objects.order_by("start_year", "code")
     serializer_class = ProgrammeSerializer
     lookup_field = "code"
+    lookup_value_regex = "[0-9A-Za-z-]{1,20}"
     ordering_fields = ["start_year", "code"]
 
 

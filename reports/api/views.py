@@ -7,11 +7,11 @@ from dataclasses import asdict
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.exceptions import error_response
+from api.parsers import SafeJSONParser
 from api.views import errors
 from communes.models import AdministrativeUnit, user_unit_paths
 from communes.months import parse_month
@@ -73,7 +73,7 @@ class EvaluateView(generics.GenericAPIView):
     whether it was verified, met or not, and the gap. Nothing is saved."""
 
     serializer_class = EvaluateSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     # Without TokenAccess: a read-only token may call this POST, since it writes nothing.
     permission_classes = [IsAuthenticated]
 

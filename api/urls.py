@@ -3,8 +3,9 @@ them), and the OpenAPI schema with its viewer, Swagger UI (from the sidecar pack
 menu always loads Redocly's logo from cdn.redoc.ly, and no page of the portal may ask another host for anything."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import APIRootView
+
+from api.views import DocsView, SchemaView
 
 app_name = "api"
 
@@ -25,6 +26,6 @@ ROOT_LISTING = {
 urlpatterns = [
     path("", APIRootView.as_view(api_root_dict=ROOT_LISTING), name="api-root"),
     *[path("", include(f"{app}.api.urls")) for app in API_APPS],
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

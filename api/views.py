@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import filters
+from rest_framework.permissions import AllowAny, BasePermission
 
 from api.serializers import ErrorSerializer
 
@@ -43,3 +47,33 @@ def read_only_schema(serializer) -> dict:
         "list": extend_schema(responses={200: serializer, **errors(400, 401, 404, 429)}),
         "retrieve": extend_schema(responses={200: serializer, **errors(401, 404, 429)}),
     }
+
+
+# ---------------------------------------------------------------- the schema and its viewer
+
+
+def schema_open_to(request) -> bool:
+    """The schema and its viewer need a login (a session or a token), like every page of the portal, unless the
+    API_SCHEMA_PUBLIC setting opens them (DJANGO_API_SCHEMA_PUBLIC=true)."""
+    return settings.API_SCHEMA_PUBLIC or bool(request.user and request.user.is_authenticated)
+
+
+class SchemaAccess(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return schema_open_to(request)
+
+
+class SchemaView(SpectacularAPIView):
+    permission_classes = [SchemaAccess]
+
+
+class DocsView(SpectacularSwaggerView):
+    """Swagger UI; a person not logged in is sent to the login page, as everywhere else."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        if not schema_open_to(request):
+            return redirect_to_login(request.get_full_path())
+        return super().get(request, *args, **kwargs)

@@ -70,7 +70,7 @@ def run(options) -> None:
     setup_test_environment()  # the test client's ALLOWED_HOSTS 'testserver'
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--allow-demo-passwords", stdout=io.StringIO())
     print(f"demo loaded in {time.perf_counter() - started:.1f} s (scratch database {DB_FILE})")
 
     user = get_user_model().objects.get(username=OFFICE_USER)

@@ -90,8 +90,9 @@ def demo_village_rows(communes: list[AdministrativeUnit]) -> list[tuple[str, str
 
 
 @transaction.atomic
-def load_demo_users() -> list[DemoUser]:
-    """Create or reset one user per role, each with a membership in the demo province."""
+def load_demo_users() -> tuple[list[DemoUser], list[str]]:
+    """Create one user per role, each with a membership in the demo province; the users, and the usernames whose
+    password someone changed (kept: a run never puts the published password back)."""
     User = get_user_model()
     units = {
         u.code: u
@@ -99,8 +100,9 @@ def load_demo_users() -> list[DemoUser]:
             code__in=[DEMO_PROVINCE_CODE, DEMO_DISTRICT_CODE], level__in=[Level.PROVINCE, Level.DISTRICT]
         )
     }
+    kept = []
     for demo in DEMO_USERS:
-        user, _ = User.objects.update_or_create(
+        user, created = User.objects.update_or_create(
             username=demo.username,
             defaults={
                 # Vietnamese names read family name first, so keep the whole name in one field.
@@ -111,8 +113,11 @@ def load_demo_users() -> list[DemoUser]:
                 "is_active": True,
             },
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        if created or not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        elif not user.check_password(DEMO_PASSWORD):
+            kept.append(user.username)
         if demo.role:
             Membership.objects.update_or_create(
                 user=user,
@@ -120,4 +125,4 @@ def load_demo_users() -> list[DemoUser]:
                 role=demo.role,
                 defaults={"title": demo.title, "department": demo.department},
             )
-    return DEMO_USERS
+    return DEMO_USERS, kept

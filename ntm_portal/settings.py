@@ -271,6 +271,9 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
+# The API schema and its viewer need a login like every page, unless opened on purpose (api.views.SchemaAccess).
+API_SCHEMA_PUBLIC = env_bool("DJANGO_API_SCHEMA_PUBLIC", False)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "NTM portal API",
     "DESCRIPTION": (

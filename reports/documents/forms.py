@@ -11,6 +11,11 @@ from reports.documents.builders import template_errors
 from reports.forms import MAX_YEAR, MIN_YEAR
 from reports.models import DocumentSettings
 
+# What a document page can hold: the Nơi nhận block of an official document lists a few bodies, not thousands,
+# and every later PDF of the unit renders what is saved here.
+MAX_RECIPIENT_LINES, MAX_RECIPIENTS_LENGTH = 40, 3000
+MAX_BODY_LENGTH = 20000
+
 
 class DocumentSettingsForm(forms.ModelForm):
     """Number, date, signer, title, recipients (and a directive's wording) before a document is printed."""
@@ -93,8 +98,28 @@ class DocumentSettingsForm(forms.ModelForm):
             )
         return day
 
+    def clean_recipients(self) -> str:
+        recipients = self.cleaned_data["recipients"]
+        lines = [line for line in recipients.splitlines() if line.strip()]
+        if len(recipients) > MAX_RECIPIENTS_LENGTH or len(lines) > MAX_RECIPIENT_LINES:
+            raise forms.ValidationError(
+                _("Nơi nhận: tối đa %(lines)d dòng và %(chars)d ký tự (hiện có %(count)d dòng, %(length)d ký tự).")
+                % {
+                    "lines": MAX_RECIPIENT_LINES,
+                    "chars": MAX_RECIPIENTS_LENGTH,
+                    "count": len(lines),
+                    "length": len(recipients),
+                }
+            )
+        return recipients
+
     def clean_body(self) -> str:
         body = self.cleaned_data.get("body", "")
+        if len(body) > MAX_BODY_LENGTH:
+            raise forms.ValidationError(
+                _("Nội dung: tối đa %(chars)d ký tự (hiện có %(length)d).")
+                % {"chars": MAX_BODY_LENGTH, "length": len(body)}
+            )
         errors = template_errors(body)
         if errors:
             raise forms.ValidationError([_("Nội dung: %(error)s") % {"error": error} for error in errors])

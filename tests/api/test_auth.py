@@ -214,7 +214,23 @@ def test_each_token_has_its_own_allowance(official, monkeypatch):
 # ---------------------------------------------------------------- the schema and its viewers
 
 
-def test_the_schema_is_openapi_3_and_names_the_token_scheme(client):
+def test_the_schema_and_its_viewer_need_a_login_unless_opened(client, settings, district_user):
+    assert client.get(reverse("api:schema"), {"format": "json"}).status_code == 401
+    docs = client.get(reverse("api:docs"))
+    assert docs.status_code == 302
+    assert docs["Location"].startswith("/login/")
+    settings.API_SCHEMA_PUBLIC = True
+    assert client.get(reverse("api:schema"), {"format": "json"}).status_code == 200
+    assert client.get(reverse("api:docs")).status_code == 200
+
+
+def test_a_token_opens_the_schema(district_user):
+    _token_, key = _token(district_user)
+    assert _client(key).get(reverse("api:schema"), {"format": "json"}).status_code == 200
+
+
+def test_the_schema_is_openapi_3_and_names_the_token_scheme(client, district_user):
+    client.force_login(district_user)
     response = client.get(reverse("api:schema"), {"format": "json"})
     assert response.status_code == 200
     schema = response.json()
@@ -224,7 +240,8 @@ def test_the_schema_is_openapi_3_and_names_the_token_scheme(client):
         assert path in schema["paths"]
 
 
-def test_the_viewer_is_served_from_the_portal_itself(client):
+def test_the_viewer_is_served_from_the_portal_itself(client, district_user):
+    client.force_login(district_user)
     # Swagger UI only: Redoc was removed, its menu always loads a logo from cdn.redoc.ly (issue 12, item 10).
     response = client.get(reverse("api:docs"))
     assert response.status_code == 200

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -32,8 +33,10 @@ database = "none"
 """
 )
 
-# The schema is public (like the docs that render it), so it loads before any database exists.
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, config=CONFIG)
+# The schema needs a login in the portal; opened for this load (api.views.SchemaAccess), it loads before any
+# database exists.
+with override_settings(API_SCHEMA_PUBLIC=True):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, config=CONFIG)
 
 
 @pytest.fixture

@@ -1,11 +1,19 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from communes.models import AdministrativeUnit, Level, Membership, Role
 from tests.factories import kon_tum_tree
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _development(settings):
+    """`make run` has DEBUG on; the tests of the refusal turn it off."""
+    settings.DEBUG = True
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +59,34 @@ def test_load_demo_twice_changes_nothing(capsys):
     assert "mới 0" in capsys.readouterr().out
     assert sorted(AdministrativeUnit.objects.filter(level=Level.VILLAGE).values_list("code", "name")) == first
     assert Membership.objects.count() == 4
+
+
+def test_with_debug_off_load_demo_refuses_the_published_passwords(settings):
+    settings.DEBUG = False
+    kon_tum_tree()
+    with pytest.raises(CommandError, match="--allow-demo-passwords"):
+        call_command("load_demo")
+    assert not get_user_model().objects.exists()
+    assert not AdministrativeUnit.objects.filter(level=Level.VILLAGE).exists()
+
+
+def test_a_demo_machine_may_allow_them(settings, capsys):
+    settings.DEBUG = False
+    kon_tum_tree()
+    call_command("load_demo", "--allow-demo-passwords")
+    assert get_user_model().objects.get(username="quantri").check_password("ntm-demo-2024")
+
+
+def test_a_changed_password_is_never_put_back(capsys):
+    kon_tum_tree()
+    call_command("load_demo")
+    admin = get_user_model().objects.get(username="quantri")
+    admin.set_password("mat-khau-rieng-cua-tinh")
+    admin.save()
+
+    call_command("load_demo")
+
+    admin.refresh_from_db()
+    assert admin.check_password("mat-khau-rieng-cua-tinh")
+    out = capsys.readouterr().out
+    assert re.search(r"quantri +Quản trị hệ thống \(mật khẩu đã được đổi, giữ nguyên\)", out)

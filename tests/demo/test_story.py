@@ -41,7 +41,7 @@ def loaded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
         started = time.perf_counter()
-        call_command("load_demo", stdout=out)
+        call_command("load_demo", "--allow-demo-passwords", stdout=out)
         seconds = time.perf_counter() - started
         yield {"output": out.getvalue(), "seconds": seconds}
         transaction.set_rollback(True)

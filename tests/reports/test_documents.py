@@ -827,3 +827,17 @@ def test_document_previews_run_a_fixed_number_of_queries(
     with django_assert_num_queries(22):
         response = office_client.get(_pdf_url("directive") + "?preview=1")
     assert len(response.context["paragraphs"]) >= 4
+
+
+def test_recipients_and_wording_have_length_limits(tree, office_client):
+    """3,000 recipients would make every later PDF of the unit slow to render: refused with the field named."""
+    many = "\n".join(f"- Phòng số {i};" for i in range(3000))
+    response = office_client.post(_form_url("province"), _form_data("province", recipients=many))
+    assert response.status_code == 200
+    assert "Nơi nhận: tối đa 40 dòng và 3000 ký tự (hiện có 3000 dòng" in _text(response)
+    response = office_client.post(_form_url("province"), _form_data("province", title="T" * 301))
+    assert response.status_code == 200
+    assert "301" in _text(response)
+    response = office_client.post(_form_url("directive"), _form_data("directive", body="Đoạn" * 7500))
+    assert "Nội dung: tối đa 20000 ký tự (hiện có 30000)." in _text(response)
+    assert not DocumentSettings.objects.exists()

@@ -11,7 +11,7 @@ It lives in reports because the statuses are computed there; communes must not i
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from communes.management.commands.import_villages import load_village_rows
 from communes.models import AdministrativeUnit, Kind, Level
@@ -25,7 +25,21 @@ class Command(BaseCommand):
         "quyết định công nhận, chỉ tiêu, kế hoạch năm 2024."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-demo-passwords",
+            action="store_true",
+            help="Cho phép tạo tài khoản minh họa với mật khẩu công khai khi DEBUG tắt (máy trình diễn)",
+        )
+
     def handle(self, *args, **options):
+        # With DEBUG off this may be a real server: accounts with a published password (an administrator among
+        # them) would be an open door.
+        if not settings.DEBUG and not options["allow_demo_passwords"]:
+            raise CommandError(
+                f"DEBUG đang tắt: load_demo không tạo tài khoản với mật khẩu công khai '{DEMO_PASSWORD}' trên máy "
+                "chủ có thể là máy thật. Nếu đây là máy trình diễn, chạy lại với --allow-demo-passwords."
+            )
         if AdministrativeUnit.objects.filter(level=Level.PROVINCE).count() < 63:
             call_command("import_divisions", stdout=self.stdout)
 
@@ -45,11 +59,12 @@ class Command(BaseCommand):
             f"không đổi {counts['unchanged']}."
         )
 
-        users = load_demo_users()
+        users, kept = load_demo_users()
         load_demo_statuses(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Tài khoản minh họa (mật khẩu chung: {DEMO_PASSWORD}):"))
         for demo in users:
-            self.stdout.write(f"  {demo.username:<14} {demo.title}")
+            note = " (mật khẩu đã được đổi, giữ nguyên)" if demo.username in kept else ""
+            self.stdout.write(f"  {demo.username:<14} {demo.title}{note}")
         self.stdout.write(
             self.style.WARNING("Đây là dữ liệu minh họa: không dùng các tài khoản này trên máy chủ thật.")
         )

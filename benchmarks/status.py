@@ -240,7 +240,7 @@ def timed(function, rounds: int) -> tuple[list[float], int]:
 
 
 PHASES = [
-    ("monthly.services:carried_values", "the approved values, carried forward (1 query + Python)"),
+    ("monthly.figures:carried_values", "the approved values, carried forward (1 query + Python)"),
     ("criteria.definitions:build_programmes_by_province", "criteria definitions (4 queries + build)"),
     ("criteria.summary:summarize_programme", "judging every unit (pure Python)"),
     ("reports.services:_status", "judging + building Status objects"),

@@ -13,7 +13,8 @@ from criteria.definitions import build_programme
 from criteria.evaluation import ProgrammeDef, ProgrammeResult, evaluate_programme
 from criteria.models import Measure, Programme
 from criteria.summary import summarize_programme
-from monthly.services import CRITERIA_LEVEL, carried_values
+from monthly.figures import carried_values
+from monthly.services import CRITERIA_LEVEL
 
 
 def evaluate_unit(

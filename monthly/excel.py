@@ -26,11 +26,11 @@ from openpyxl.utils import get_column_letter
 from communes.models import AdministrativeUnit, Level
 from communes.months import month_end
 from criteria.models import Measure, MeasureKind
+from monthly.figures import carried_values
 from monthly.models import Report, Value, ValueChange
 from monthly.services import (
     EntryMeasure,
     ReportError,
-    carried_values,
     entry_measures,
     locked_reason,
     no_programme_message,

@@ -121,6 +121,8 @@ def district_month(request, code: str, month: dt.date):
             "can_review": can_review(request.user, district),
             # What "Gửi tất cả" will send (the district's, communes' and villages' drafts and returned reports).
             "to_send": sum(r.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) for r in reports),
+            # What "Duyệt tất cả" will approve, as the page shows it (services.approve_all refuses any change).
+            "waiting": [r for r in reports if r.status == ReportStatus.SUBMITTED],
         },
     )
 
@@ -155,21 +157,38 @@ def district_submit_all(request, code: str, month: dt.date):
     return redirect("monthly:district", code=district.code, month=month_code(period))
 
 
+def _seen(request) -> dict[int, int] | None:
+    """The reports waiting on the reviewer's page, as "id:version" hidden fields: "Duyệt tất cả" approves exactly
+    those, as they were (None when the form carried none, e.g. a script posting the bare URL)."""
+    if "seen" not in request.POST:
+        return None
+    seen = {}
+    for item in request.POST.getlist("seen"):
+        pk, _sep, version = item.partition(":")
+        if pk.isascii() and pk.isdigit() and version.isascii() and version.isdigit() and len(item) < 24:
+            seen[int(pk)] = int(version)
+    return seen
+
+
 @require_POST
 def district_approve_all(request, code: str, month: dt.date):
     """Approve every submitted report of the district at once (the office)."""
     district = unit_or_404(request, code, [Level.DISTRICT])
     period = month
     require(can_review(request.user, district), _("Chỉ Văn phòng điều phối mới được duyệt báo cáo."))
-    approved = services.approve_all(district=district, period=period, by=request.user)
-    if approved:
-        messages.success(
-            request,
-            _("Đã duyệt %(count)s báo cáo của %(district)s tháng %(month)s.")
-            % {"count": approved, "district": district.name, "month": f"{period:%m/%Y}"},
-        )
+    try:
+        approved = services.approve_all(district=district, period=period, by=request.user, seen=_seen(request))
+    except services.ReportError as exc:
+        messages.error(request, exc.message)
     else:
-        messages.info(request, _("%(district)s không có báo cáo nào chờ duyệt.") % {"district": district.name})
+        if approved:
+            messages.success(
+                request,
+                _("Đã duyệt %(count)s báo cáo của %(district)s tháng %(month)s.")
+                % {"count": approved, "district": district.name, "month": f"{period:%m/%Y}"},
+            )
+        else:
+            messages.info(request, _("%(district)s không có báo cáo nào chờ duyệt.") % {"district": district.name})
     fallback = reverse("monthly:district", args=[district.code, month_code(period)])
     return redirect(_safe_next(request, fallback))
 

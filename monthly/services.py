@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +18,10 @@ from communes.models import AdministrativeUnit, Level
 from communes.months import (
     month_end,
     parse_month,  # noqa: F401 - re-exported for callers of services
-    shift_month,
 )
 from criteria.measures import InvalidValue, coerce_typed
 from criteria.models import CriteriaSet, Indicator, Measure, Programme, Threshold
+from monthly.figures import previous_values
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value, ValueChange
 
 # Sent after commit when a report's approval changes, with the affected units and period, so the reports app
@@ -139,61 +138,10 @@ def group_by_criterion(entries: Iterable[EntryMeasure]) -> list[EntryGroup]:
     return [EntryGroup(label, measures) for label, measures in groups.items()]
 
 
-def carried_values(units, period: dt.date) -> dict[int, dict[int, Any]]:
-    """For each unit, the last approved value of every measure up to this month (one query).
-
-    A measure not reported this month keeps its last approved value. `units` is an iterable of unit ids or a
-    queryset of units (sent to the database as a subquery, not as a long list of ids).
-    """
-    if isinstance(units, QuerySet):
-        of_units = Q(report__unit__in=units.values("pk"))
-    else:
-        of_units = Q(report__unit_id__in=list(units))
-    rows = Value.objects.filter(of_units, report__status=ReportStatus.APPROVED, report__period__lte=period).order_by(
-        "report__unit_id", "measure_id", "-report__period"
-    )
-    if connection.vendor == "postgresql":
-        rows = rows.distinct("report__unit_id", "measure_id")
-    result: dict[int, dict[int, Any]] = defaultdict(dict)
-    for unit_id, measure_id, number, flag, level in rows.values_list(
-        "report__unit_id", "measure_id", "number", "flag", "level"
-    ):
-        # Rows come newest first per (unit, measure): keep the first.
-        result[unit_id].setdefault(measure_id, _stored(number, flag, level))
-    return result
-
-
-def approved_months(units, period: dt.date) -> dict[int, dt.date]:
-    """For each unit, the month of its latest approved report at or before this one: where carried_values' figures
-    come from (one query). A unit with no approved report by then is absent."""
-    of_units = Q(unit__in=units.values("pk")) if isinstance(units, QuerySet) else Q(unit_id__in=list(units))
-    rows = (
-        Report.objects.filter(of_units, status=ReportStatus.APPROVED, period__lte=period)
-        .values("unit_id")
-        .annotate(latest=Max("period"))
-        .order_by()
-    )
-    return {row["unit_id"]: row["latest"] for row in rows}
-
-
-def _stored(number, flag, level) -> Any:
-    if flag is not None:
-        return flag
-    if level:
-        return level
-    return number
-
-
 def report_values(report: Report | None) -> dict[int, Any]:
     if report is None:
         return {}
     return {v.measure_id: v.value for v in report.values.all()}
-
-
-def previous_values(*, unit: AdministrativeUnit, period: dt.date) -> dict[int, Any]:
-    """The last approved value of every measure before this month: where the month's report starts from (one
-    query)."""
-    return carried_values([unit.pk], shift_month(period, -1)).get(unit.pk, {})
 
 
 def form_values(
@@ -267,6 +215,7 @@ def save_values(
     raw: Mapping[str, Any],
     by,
     expected_version: int | None = None,
+    version_required: bool = False,
     via: str = "form",
     measures: Mapping[str, Measure] | None = None,
     previous: Mapping[int, Any] | None = None,
@@ -275,14 +224,23 @@ def save_values(
 
     A change is a value that differs from where the report stands: its own value, else the approved value carried
     forward from before this month (`previous`, measure id -> value; looked up when not given). So the first save
-    of a prefilled form records only the figures typed, not every prefilled one.
+    of a prefilled form records only the figures typed, not every prefilled one. With `version_required` (the API),
+    updating a report that already exists needs the version it was based on.
     """
     programme = programme_for(period)
     if programme is None:
         raise ReportError(no_programme_message(period))
-    report = _locked_report(unit, period, programme)
+    report, created = _locked_report(unit, period, programme)
     if not report.is_open_for_entry:
         raise ReportError(locked_reason(report))
+    if version_required and not created and expected_version is None:
+        raise ReportError(
+            _(
+                "Báo cáo %(unit)s tháng %(month)s đã có (phiên bản %(version)s): gửi kèm 'version' là phiên bản bạn "
+                "đã đọc, để không ghi đè số liệu người khác vừa nhập."
+            )
+            % {"unit": unit.name, "month": f"{period:%m/%Y}", "version": report.version}
+        )
     if expected_version is not None and report.version != expected_version:
         who = report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else _("người khác")
         raise ReportError(
@@ -311,7 +269,8 @@ def save_values(
     return report
 
 
-def _locked_report(unit: AdministrativeUnit, period: dt.date, programme: Programme) -> Report:
+def _locked_report(unit: AdministrativeUnit, period: dt.date, programme: Programme) -> tuple[Report, bool]:
+    """The month's report, locked for this transaction, and whether this call created it."""
     report = (
         Report.objects.select_for_update(of=("self",))
         .filter(unit=unit, period=period)
@@ -319,13 +278,14 @@ def _locked_report(unit: AdministrativeUnit, period: dt.date, programme: Program
         .first()
     )
     if report is not None:
-        return report
+        return report, False
     try:
         with transaction.atomic():
-            return Report.objects.create(unit=unit, period=period, programme=programme)
+            return Report.objects.create(unit=unit, period=period, programme=programme), True
     except IntegrityError:
         # Someone created it a moment ago: work on theirs.
-        return Report.objects.select_for_update(of=("self",)).select_related("updated_by").get(unit=unit, period=period)
+        report = Report.objects.select_for_update(of=("self",)).select_related("updated_by")
+        return report.get(unit=unit, period=period), False
 
 
 def locked_reason(report: Report) -> str:
@@ -431,13 +391,35 @@ def submit_report(*, report: Report, by) -> Report:
     return report
 
 
+def refuse_if_changed(report: Report, expected_version: int | None) -> None:
+    """A reviewer acts on the report as they saw it: a report changed since (re-sent with other figures, returned
+    or approved by a colleague) is refused, saying who changed it, when, and where it stands now."""
+    if expected_version is None or report.version == expected_version:
+        return
+    who = report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else _("người khác")
+    raise ReportError(
+        _(
+            "Báo cáo %(unit)s tháng %(month)s đã thay đổi sau khi bạn mở trang: %(who)s cập nhật lúc %(when)s, hiện "
+            "ở trạng thái '%(status)s'. Chưa thực hiện gì: hãy xem lại báo cáo rồi làm lại."
+        )
+        % {
+            "unit": report.unit.name,
+            "month": f"{report.period:%m/%Y}",
+            "who": who,
+            "when": time_and_date(report.updated_at),
+            "status": report.get_status_display(),
+        }
+    )
+
+
 @transaction.atomic
-def return_report(*, report: Report, by, reason: str) -> Report:
+def return_report(*, report: Report, by, reason: str, expected_version: int | None = None) -> Report:
     """Send a submitted report back to the district with the reason it must be corrected."""
     reason = (reason or "").strip()
     if not reason:
         raise ReportError(_("Phải ghi lý do trả lại để cán bộ huyện biết cần sửa gì."))
     report = _lock(report)
+    refuse_if_changed(report, expected_version)
     if report.status != ReportStatus.SUBMITTED:
         raise ReportError(
             _("Chỉ trả lại được báo cáo đã gửi; báo cáo này đang ở trạng thái '%(status)s'.")
@@ -453,9 +435,10 @@ def return_report(*, report: Report, by, reason: str) -> Report:
 
 
 @transaction.atomic
-def approve_report(*, report: Report, by) -> Report:
+def approve_report(*, report: Report, by, expected_version: int | None = None) -> Report:
     """Approve a submitted report: its figures become the unit's official ones and the report locks."""
     report = _lock(report)
+    refuse_if_changed(report, expected_version)
     if report.status != ReportStatus.SUBMITTED:
         raise ReportError(
             _("Chỉ duyệt được báo cáo đã gửi; báo cáo này đang ở trạng thái '%(status)s'.")
@@ -477,12 +460,13 @@ def _approve(report: Report, by) -> None:
 
 
 @transaction.atomic
-def unapprove_report(*, report: Report, by, reason: str) -> Report:
+def unapprove_report(*, report: Report, by, reason: str, expected_version: int | None = None) -> Report:
     """Reopen an approved report for correction (it goes back to the district as returned), with the reason."""
     reason = (reason or "").strip()
     if not reason:
         raise ReportError(_("Phải ghi lý do hủy duyệt."))
     report = _lock(report)
+    refuse_if_changed(report, expected_version)
     if report.status != ReportStatus.APPROVED:
         raise ReportError(_("Chỉ hủy duyệt được báo cáo đã duyệt."))
     report.status = ReportStatus.RETURNED
@@ -497,13 +481,25 @@ def unapprove_report(*, report: Report, by, reason: str) -> Report:
 
 
 @transaction.atomic
-def approve_all(*, district: AdministrativeUnit, period: dt.date, by) -> int:
-    """Approve every submitted report of a district's units for the month, in one transaction."""
+def approve_all(*, district: AdministrativeUnit, period: dt.date, by, seen: Mapping[int, int] | None = None) -> int:
+    """Approve every submitted report of a district's units for the month, in one transaction. With `seen` (report
+    id -> version, what the reviewer's page showed) nothing is approved if a report changed or arrived since."""
     reports = list(
         Report.objects.select_for_update(of=("self",))
-        .select_related("unit")
+        .select_related("unit", "updated_by")
         .filter(unit__path__startswith=district.path, period=period, status=ReportStatus.SUBMITTED)
+        .order_by("unit__path")
     )
+    if seen is not None:
+        changed = [r.unit.name for r in reports if seen.get(r.pk) != r.version]
+        if changed or len(reports) != len(seen):
+            raise ReportError(
+                _(
+                    "Đã có báo cáo thay đổi sau khi bạn mở trang (%(names)s). Chưa duyệt báo cáo nào: hãy xem lại "
+                    "danh sách rồi duyệt."
+                )
+                % {"names": ", ".join(changed) or _("một báo cáo không còn chờ duyệt")}
+            )
     for report in reports:
         _approve(report, by)
     if reports:

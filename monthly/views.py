@@ -41,6 +41,7 @@ from criteria.measures import range_text
 from criteria.models import CriteriaSet, Criterion
 from monthly import services
 from monthly.evaluation import evaluate_unit
+from monthly.figures import previous_values
 from monthly.forms import MISSING_VERSION, ReportValuesForm, input_text
 from monthly.judged import not_judged_page
 from monthly.models import Report, ReportAction
@@ -225,7 +226,7 @@ def _build_page(
     entries = services.entry_measures(
         programme=programme, level=unit.level, province_code=unit.province_code, on=month_end(period)
     )
-    previous = services.previous_values(unit=unit, period=period)
+    previous = previous_values(unit=unit, period=period)
     stored = services.form_values(unit=unit, period=period, report=report, previous=previous)
     values = {e.measure.code: stored.get(e.measure.pk) for e in entries}
     readings = _readings(page, province, values)
@@ -431,11 +432,18 @@ def report_approve(request, code: str, month: dt.date):
     if refused:
         return refused
     try:
-        services.approve_report(report=report, by=request.user)
+        services.approve_report(report=report, by=request.user, expected_version=_seen_version(request))
     except services.ReportError as exc:
         return _render_report(request, unit, period, programme, status=409, error=exc.message)
     messages.success(request, _("Đã duyệt báo cáo %(unit)s tháng %(month)s; số liệu đã khóa.") % _names(unit, period))
     return redirect(_report_url(unit, period))
+
+
+def _seen_version(request) -> int | None:
+    """The report's version on the reviewer's page (a hidden field of each review form): acting on a report that
+    changed since is refused (services.refuse_if_changed)."""
+    text = request.POST.get("version", "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def _with_reason(request, code: str, month: dt.date, *, service, form: str, empty: str, done: str):
@@ -449,7 +457,7 @@ def _with_reason(request, code: str, month: dt.date, *, service, form: str, empt
     if not reason:
         return _render_report(request, unit, period, programme, status=400, error=empty, form_error=(form, empty))
     try:
-        service(report=report, by=request.user, reason=reason)
+        service(report=report, by=request.user, reason=reason, expected_version=_seen_version(request))
     except services.ReportError as exc:
         return _render_report(request, unit, period, programme, status=409, error=exc.message)
     messages.success(request, done % _names(unit, period))

@@ -18,7 +18,8 @@ from criteria.evaluation import revocation_risk
 from criteria.models import CriteriaSet, JudgedKinds, Measure, Programme, SetStatus, judged_kinds_of
 from criteria.models import Level as CriteriaLevel
 from monthly.evaluation import evaluate_unit
-from monthly.services import approved_months, carried_values, programme_for
+from monthly.figures import approved_months, carried_values
+from monthly.services import programme_for
 from records.models import Recognition, Target, TargetKind
 from reports.models import RecomputeMark, Status
 

@@ -96,7 +96,10 @@ class ReportCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=0,
         required=False,
-        help_text=_("Khi báo cáo của tháng đã có: phiên bản bạn đã đọc, để không ghi đè số liệu người khác vừa sửa"),
+        help_text=_(
+            "Bắt buộc khi báo cáo của tháng đã có: phiên bản bạn đã đọc (thiếu hoặc cũ: 409), để không ghi đè số "
+            "liệu người khác vừa sửa"
+        ),
     )
 
 

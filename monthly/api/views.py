@@ -95,6 +95,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 raw=data["values"],
                 by=request.user,
                 expected_version=data.get("version"),
+                version_required=True,
                 via="api",
             )
         except services.ReportError as exc:

@@ -10,12 +10,12 @@ from communes.months import parse_month
 from criteria.models import Programme
 from criteria.yaml_io import import_criteria_text
 from monthly import services
+from monthly.figures import carried_values
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value, ValueChange
 from monthly.services import (
     ReportError,
     approve_all,
     approve_report,
-    carried_values,
     entry_measures,
     return_report,
     save_values,

@@ -15,7 +15,7 @@ from criteria.choices import CommuneGroup, Region
 from criteria.evaluation import UnitProfile
 from criteria.models import Measure
 from criteria.services import UnknownCriteria, evaluate_values
-from monthly.services import carried_values
+from monthly.figures import carried_values
 
 UNIT_LEVELS = {Level.COMMUNE: "commune", Level.DISTRICT: "district", Level.VILLAGE: "village"}
 

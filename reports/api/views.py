@@ -89,7 +89,7 @@ class EvaluateView(generics.GenericAPIView):
                     "year": 2024,
                     "region": "TN",
                     "tdmnpb": False,
-                    "values": {"income_per_capita": 52, "poverty_rate": "4,5", "plan_approved": True},
+                    "values": {"income_per_capita": 52, "poverty_rate": "4,5", "planning_approved": True},
                 },
             ),
             OpenApiExample(

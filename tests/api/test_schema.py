@@ -93,3 +93,24 @@ def test_no_operation_errs_or_breaks_its_schema(case, token_key):
         headers={"Authorization": f"Token {token_key}"},
         checks=[not_a_server_error, response_schema_conformance],
     )
+
+
+def test_the_evaluate_example_uses_measures_the_portal_ships():
+    """Whoever copies the example from Swagger UI gets an answer about real measures (fixtures/criteria)."""
+    import re
+    from pathlib import Path
+
+    from reports.api import views
+
+    shipped = {
+        code
+        for path in Path(views.__file__).resolve().parents[2].glob("fixtures/criteria/*/*.yaml")
+        for code in re.findall(r"^  - code: (\w+)$", path.read_text(encoding="utf-8"), re.M)
+    }
+    from drf_spectacular.generators import SchemaGenerator
+
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    examples = generated["paths"]["/api/v1/evaluate/"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    for example in examples.values():
+        codes = set(example["value"]["values"])
+        assert codes <= shipped, codes - shipped

@@ -11,7 +11,16 @@ from django.utils.translation import gettext as _
 
 from criteria.evaluation import CriterionDef, IndicatorDef, MeasureDef, ProgrammeDef, SetDef, ThresholdDef
 from criteria.measures import Condition
-from criteria.models import CriteriaSet, Criterion, CriterionKind, Indicator, Measure, Programme, Threshold
+from criteria.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionKind,
+    Indicator,
+    Measure,
+    Programme,
+    Threshold,
+    version_label,
+)
 
 if TYPE_CHECKING:
     from criteria.yaml_io import ParsedSet
@@ -196,6 +205,7 @@ def parsed_set_def(parsed: ParsedSet) -> SetDef:
         rank=s["rank"],
         province_code=s["province_code"],
         province_name=s["province_name"],
+        version=version_label(s["legal_basis"], s.get("effective_from")),
         criteria=tuple(
             CriterionDef(
                 number=c["number"],

@@ -8,12 +8,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from communes.models import Role
 from criteria.yaml_io import import_criteria_text
 from monthly.models import Report, ReportStatus
 from monthly.services import approve_report, return_report, save_values, submit_report
 from tests.criteria.samples import STANDARD
-from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +24,6 @@ def criteria():
     import_criteria_text(STANDARD)
 
 
-@pytest.fixture
-def official(tree):
-    return MembershipFactory(unit=tree.dak_glei, role=Role.DISTRICT).user
-
-
-@pytest.fixture
-def office(tree):
-    return MembershipFactory(unit=tree.province, role=Role.OFFICE).user
-
-
 def _income(report: Report) -> str:
     return f"{report.values.get(measure__code='income_per_capita').value:f}".rstrip("0").rstrip(".")
 
@@ -43,10 +31,10 @@ def _income(report: Report) -> str:
 # ---------------------------------------------------------------- the API
 
 
-def test_updating_an_existing_report_through_the_api_needs_the_version_read(tree, official):
-    report = save_values(unit=tree.dak_pek, period=MAY, raw=RAW, by=official)
+def test_updating_an_existing_report_through_the_api_needs_the_version_read(tree, district_user):
+    report = save_values(unit=tree.dak_pek, period=MAY, raw=RAW, by=district_user)
     api = APIClient()
-    api.force_authenticate(official)
+    api.force_authenticate(district_user)
     body = {"unit": "23353", "month": "2024-05", "values": {"income_per_capita": "55"}}
 
     response = api.post(reverse("api:report-list"), body, format="json")
@@ -63,9 +51,9 @@ def test_updating_an_existing_report_through_the_api_needs_the_version_read(tree
     assert _income(Report.objects.get(pk=report.pk)) == "55"
 
 
-def test_creating_a_report_through_the_api_needs_no_version(tree, official):
+def test_creating_a_report_through_the_api_needs_no_version(tree, district_user):
     api = APIClient()
-    api.force_authenticate(official)
+    api.force_authenticate(district_user)
     body = {"unit": "23353", "month": "2024-05", "values": {"income_per_capita": "55"}}
     assert api.post(reverse("api:report-list"), body, format="json").status_code == 201
 
@@ -74,18 +62,22 @@ def test_creating_a_report_through_the_api_needs_no_version(tree, official):
 
 
 @pytest.fixture
-def resent(tree, official, office):
+def resent(tree, district_user, office_user):
     """A report the office opened (version seen), then returned by a colleague, changed 40 -> 1999 and re-sent."""
-    report = submit_report(report=save_values(unit=tree.dak_pek, period=MAY, raw=RAW, by=official), by=official)
+    report = submit_report(
+        report=save_values(unit=tree.dak_pek, period=MAY, raw=RAW, by=district_user), by=district_user
+    )
     seen = report.version
-    return_report(report=report, by=office, reason="Kiểm tra thu nhập")
-    save_values(unit=tree.dak_pek, period=MAY, raw={"income_per_capita": "1999"}, by=official)
-    submit_report(report=Report.objects.get(pk=report.pk), by=official)
+    return_report(report=report, by=office_user, reason="Kiểm tra thu nhập")
+    save_values(unit=tree.dak_pek, period=MAY, raw={"income_per_capita": "1999"}, by=district_user)
+    submit_report(report=Report.objects.get(pk=report.pk), by=district_user)
     return seen
 
 
-def test_approving_a_report_changed_since_the_page_was_opened_is_refused(tree, office, resent, client_for):
-    response = client_for(office).post(reverse("monthly:approve", args=["23353", "2024-05"]), {"version": str(resent)})
+def test_approving_a_report_changed_since_the_page_was_opened_is_refused(tree, office_user, resent, client_for):
+    response = client_for(office_user).post(
+        reverse("monthly:approve", args=["23353", "2024-05"]), {"version": str(resent)}
+    )
     assert response.status_code == 409
     text = response.content.decode()
     assert "đã thay đổi sau khi bạn mở trang" in text
@@ -95,31 +87,35 @@ def test_approving_a_report_changed_since_the_page_was_opened_is_refused(tree, o
     assert _income(report) == "1999"
 
 
-def test_approving_the_report_as_seen_works(tree, office, resent, client_for):
+def test_approving_the_report_as_seen_works(tree, office_user, resent, client_for):
     current = Report.objects.get(unit=tree.dak_pek, period=MAY).version
-    response = client_for(office).post(reverse("monthly:approve", args=["23353", "2024-05"]), {"version": str(current)})
+    response = client_for(office_user).post(
+        reverse("monthly:approve", args=["23353", "2024-05"]), {"version": str(current)}
+    )
     assert response.status_code == 302
     assert Report.objects.get(unit=tree.dak_pek, period=MAY).status == ReportStatus.APPROVED
 
 
 @pytest.mark.parametrize("action", ["return", "unapprove"])
-def test_returning_or_unapproving_a_changed_report_is_refused(tree, official, office, client_for, action):
-    report = submit_report(report=save_values(unit=tree.dak_pek, period=MAY, raw=RAW, by=official), by=official)
+def test_returning_or_unapproving_a_changed_report_is_refused(tree, district_user, office_user, client_for, action):
+    report = submit_report(
+        report=save_values(unit=tree.dak_pek, period=MAY, raw=RAW, by=district_user), by=district_user
+    )
     if action == "unapprove":
-        report = approve_report(report=report, by=office)
+        report = approve_report(report=report, by=office_user)
     seen = report.version - 1  # a colleague acted after the page was opened
-    response = client_for(office).post(
+    response = client_for(office_user).post(
         reverse(f"monthly:{action}", args=["23353", "2024-05"]), {"version": str(seen), "reason": "Sai số liệu"}
     )
     assert response.status_code == 409
     assert Report.objects.get(pk=report.pk).status == report.status
 
 
-def test_approve_all_refuses_when_a_report_changed_since_the_page(tree, official, office, resent, client_for):
-    mon = submit_report(report=save_values(unit=tree.dak_mon, period=MAY, raw=RAW, by=official), by=official)
+def test_approve_all_refuses_when_a_report_changed_since_the_page(tree, district_user, office_user, resent, client_for):
+    mon = submit_report(report=save_values(unit=tree.dak_mon, period=MAY, raw=RAW, by=district_user), by=district_user)
     pek = Report.objects.get(unit=tree.dak_pek, period=MAY)
     url = reverse("monthly:approve-all", args=["610", "2024-05"])
-    client = client_for(office)
+    client = client_for(office_user)
 
     response = client.post(url, {"seen": [f"{pek.pk}:{resent}", f"{mon.pk}:{mon.version}"]}, follow=True)
 
@@ -134,9 +130,11 @@ def test_approve_all_refuses_when_a_report_changed_since_the_page(tree, official
     assert Report.objects.filter(status=ReportStatus.APPROVED).count() == 2
 
 
-def test_the_district_page_carries_what_it_shows(tree, official, office, client_for):
-    report = submit_report(report=save_values(unit=tree.dak_pek, period=MAY, raw=RAW, by=official), by=official)
-    page = client_for(office).get(reverse("monthly:district", args=["610", "2024-05"])).content.decode()
+def test_the_district_page_carries_what_it_shows(tree, district_user, office_user, client_for):
+    report = submit_report(
+        report=save_values(unit=tree.dak_pek, period=MAY, raw=RAW, by=district_user), by=district_user
+    )
+    page = client_for(office_user).get(reverse("monthly:district", args=["610", "2024-05"])).content.decode()
     assert f'name="seen" value="{report.pk}:{report.version}"' in page
-    page = client_for(office).get(reverse("monthly:report", args=["23353", "2024-05"])).content.decode()
+    page = client_for(office_user).get(reverse("monthly:report", args=["23353", "2024-05"])).content.decode()
     assert f'name="version" value="{report.version}"' in page

@@ -14,7 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from communes.models import AdministrativeUnit, Role
+from communes.models import AdministrativeUnit
 from criteria.yaml_io import import_criteria_text
 from monthly.services import approve_report, save_values, submit_report
 from records.models import Target, TargetKind
@@ -22,7 +22,6 @@ from reports.coverage import missing_months
 from reports.models import Status
 from reports.services import recompute_statuses, tracked_units
 from tests.criteria.samples import STANDARD
-from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,22 +36,12 @@ def criteria():
 
 
 @pytest.fixture
-def official(tree):
-    return MembershipFactory(unit=tree.dak_glei, role=Role.DISTRICT).user
-
-
-@pytest.fixture
-def office(tree):
-    return MembershipFactory(unit=tree.province, role=Role.OFFICE).user
-
-
-@pytest.fixture
-def approve(official, office, django_capture_on_commit_callbacks):
+def approve(district_user, office_user, django_capture_on_commit_callbacks):
     def approve(unit, period, raw):
         with django_capture_on_commit_callbacks(execute=True):
-            report = save_values(unit=unit, period=period, raw=raw, by=official)
-            submit_report(report=report, by=official)
-            return approve_report(report=report, by=office)
+            report = save_values(unit=unit, period=period, raw=raw, by=district_user)
+            submit_report(report=report, by=district_user)
+            return approve_report(report=report, by=office_user)
 
     return approve
 
@@ -79,9 +68,9 @@ def _text(response) -> str:
 
 
 def test_approving_one_commune_leaves_the_others_results_the_average_and_the_trend(
-    tree, december, approve, office, client_for
+    tree, december, approve, office_user, client_for
 ):
-    client = client_for(office)
+    client = client_for(office_user)
     before = _province(client, "2024-12").context["summary"]
     assert (before.with_status, before.average) == (3, Decimal("2.3"))
 
@@ -105,13 +94,13 @@ def test_approving_one_commune_leaves_the_others_results_the_average_and_the_tre
     assert (january_point.communes, january_point.standard, january_point.average) == (3, 2, Decimal("2.3"))
 
 
-def test_the_month_says_what_its_results_rest_on(tree, december, approve, official, office, client_for):
+def test_the_month_says_what_its_results_rest_on(tree, december, approve, district_user, office_user, client_for):
     approve(tree.dak_pek, JAN, GOOD)
     # Đắk Môn sends January's figures, not yet reviewed: counted as awaiting, and its December figures still judge it.
-    report = save_values(unit=tree.dak_mon, period=JAN, raw=GOOD, by=official)
-    submit_report(report=report, by=official)
+    report = save_values(unit=tree.dak_mon, period=JAN, raw=GOOD, by=district_user)
+    submit_report(report=report, by=district_user)
 
-    response = _province(client_for(office), "2025-01")
+    response = _province(client_for(office_user), "2025-01")
     basis = response.context["summary"].basis
     assert (basis.approved, basis.carried, basis.missing, basis.awaiting) == (1, [(DEC, 2)], 0, 1)
     assert Status.objects.get(unit=tree.dak_mon, period=JAN).criteria_met == 1  # the December figures, not the sent
@@ -125,42 +114,46 @@ def test_the_month_says_what_its_results_rest_on(tree, december, approve, offici
     assert (rows["610"].approved, rows["610"].carried_total, rows["610"].missing) == (1, 1, 0)
     assert (rows["611"].approved, rows["611"].carried_total, rows["611"].missing) == (0, 1, 0)
     # The printed report of the month, from the same builder.
-    preview = client_for(office).get(reverse("reports:pdf-province", args=["62", "2025-01"]) + "?preview=1")
+    preview = client_for(office_user).get(reverse("reports:pdf-province", args=["62", "2025-01"]) + "?preview=1")
     assert sentence in _text(preview)
     # And the PDF itself says the same.
-    pdf = client_for(office).get(reverse("reports:pdf-province", args=["62", "2025-01"]))
+    pdf = client_for(office_user).get(reverse("reports:pdf-province", args=["62", "2025-01"]))
     assert pdf["Content-Type"] == "application/pdf"
     pdf_text = " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages).split())
     assert sentence in pdf_text
     # The district page marks which results rest on an earlier month.
-    district = _text(client_for(office).get(reverse("reports:district-dashboard", args=["610"]) + "?month=2025-01"))
+    district = _text(
+        client_for(office_user).get(reverse("reports:district-dashboard", args=["610"]) + "?month=2025-01")
+    )
     assert "1/3 (số liệu 12/2024)" in district
 
 
-def test_a_commune_never_approved_is_missing_not_zero(tree, approve, office, client_for):
+def test_a_commune_never_approved_is_missing_not_zero(tree, approve, office_user, client_for):
     approve(tree.dak_pek, DEC, GOOD)
 
-    summary = _province(client_for(office), "2024-12").context["summary"]
+    summary = _province(client_for(office_user), "2024-12").context["summary"]
 
     assert (summary.communes, summary.with_status, summary.average) == (3, 1, Decimal("3.0"))
     assert (summary.basis.approved, summary.basis.missing) == (1, 2)
     assert not Status.objects.filter(unit=tree.dak_mon).exists()
 
 
-def test_a_month_nobody_computed_gets_every_result_when_first_read(tree, december, office, client_for):
+def test_a_month_nobody_computed_gets_every_result_when_first_read(tree, december, office_user, client_for):
     assert not Status.objects.filter(period=FEB).exists()
     assert missing_months(tree.province, [DEC, JAN, FEB]) == [JAN, FEB]
 
-    summary = _province(client_for(office), "2025-02").context["summary"]
+    summary = _province(client_for(office_user), "2025-02").context["summary"]
 
     assert (summary.with_status, summary.basis.carried) == (3, [(DEC, 3)])
     assert missing_months(tree.province, [DEC, JAN, FEB]) == []
 
 
-def test_the_api_lists_every_result_of_a_month_with_the_month_its_figures_come_from(tree, december, approve, office):
+def test_the_api_lists_every_result_of_a_month_with_the_month_its_figures_come_from(
+    tree, december, approve, office_user
+):
     approve(tree.dak_pek, JAN, GOOD)
     api = APIClient()
-    api.force_authenticate(office)
+    api.force_authenticate(office_user)
 
     body = api.get(reverse("api:status-list") + "?month=2025-01&level=commune").json()
 
@@ -171,10 +164,10 @@ def test_the_api_lists_every_result_of_a_month_with_the_month_its_figures_come_f
     }
 
 
-def test_the_default_month_is_the_latest_with_approved_figures(tree, december, approve, office, client_for):
+def test_the_default_month_is_the_latest_with_approved_figures(tree, december, approve, office_user, client_for):
     approve(tree.dak_pek, JAN, GOOD)
     # The approval computed Đắk Glei's later months too; the page still opens on January, the latest figures.
-    response = client_for(office).get(reverse("reports:province-dashboard", args=["62"]))
+    response = client_for(office_user).get(reverse("reports:province-dashboard", args=["62"]))
     assert response.context["period"] == JAN
 
 
@@ -188,25 +181,27 @@ def yearly_gain(tree):
 
 @pytest.mark.parametrize("kind", ["province", "district", "commune", "directive"])
 def test_no_document_claims_a_change_from_a_month_without_results(
-    tree, december, yearly_gain, office, client_for, kind
+    tree, december, yearly_gain, office_user, client_for, kind
 ):
     """December 2024 has results, December 2023 none: a 2024 document cannot say how much communes gained."""
     code = {"province": "62", "district": "610", "commune": "23353", "directive": "62"}[kind]
-    preview = client_for(office).get(reverse(f"reports:pdf-{kind}", args=[code, "2024-12"]) + "?preview=1")
+    preview = client_for(office_user).get(reverse(f"reports:pdf-{kind}", args=[code, "2024-12"]) + "?preview=1")
     assert preview.status_code == 200
     text = _text(preview)
     assert "đã tăng đủ so với" not in text
     if kind == "province":
         assert "chưa có kết quả tháng 12/2023 để so sánh" in text
         # The dashboard words it the same way.
-        assert "chưa có kết quả tháng 12/2023 để so sánh" in _text(_province(client_for(office), "2024-12"))
+        assert "chưa có kết quả tháng 12/2023 để so sánh" in _text(_province(client_for(office_user), "2024-12"))
 
 
-def test_with_a_baseline_the_gain_is_counted_on_page_and_paper_alike(tree, december, yearly_gain, office, client_for):
+def test_with_a_baseline_the_gain_is_counted_on_page_and_paper_alike(
+    tree, december, yearly_gain, office_user, client_for
+):
     recompute_statuses(period=dt.date(2023, 12, 1), units=tracked_units(tree.province))  # nobody approved yet: none
-    _province(client_for(office), "2025-12")  # computes 2025's months from the December 2024 figures
-    page = _text(_province(client_for(office), "2025-12"))
-    preview = _text(client_for(office).get(reverse("reports:pdf-province", args=["62", "2025-12"]) + "?preview=1"))
+    _province(client_for(office_user), "2025-12")  # computes 2025's months from the December 2024 figures
+    page = _text(_province(client_for(office_user), "2025-12"))
+    preview = _text(client_for(office_user).get(reverse("reports:pdf-province", args=["62", "2025-12"]) + "?preview=1"))
     line = "Mỗi xã tăng thêm ít nhất 1 tiêu chí mỗi năm (kế hoạch 2025): 0/3 xã đã tăng đủ so với tháng 12/2024"
     assert line in page
     assert line in preview

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from communes.models import AdministrativeUnit, Level
 from communes.months import month_end
 from criteria.models import Measure, MeasureKind
+from monthly.excel_versions import SHEET_VERSIONS, StaleWorkbook, TemplateVersions, read_versions, refuse_if_stale
 from monthly.figures import carried_values
 from monthly.models import Report, Value, ValueChange
 from monthly.services import (
@@ -140,11 +141,23 @@ def read_upload(
     Rows left entirely blank for communes without a report are skipped (nothing to save); rows of locked
     reports are skipped when unchanged and refused when changed.
     """
+    return read_filled(data, district=district, period=period, communes=communes, measures=measures)[0]
+
+
+def read_filled(
+    data: bytes,
+    *,
+    district: AdministrativeUnit,
+    period: dt.date,
+    communes: Sequence[AdministrativeUnit],
+    measures: Mapping[str, Measure],
+) -> tuple[dict[int, dict[str, Any]], TemplateVersions | None]:
+    """read_upload's figures, and the report versions the template was made from (None when it carries none)."""
     workbook = _open_workbook(data)
     try:
         _check_origin(workbook, district, period)
         if SHEET_DATA not in workbook.sheetnames:
-            found = ", ".join(f"'{name}'" for name in workbook.sheetnames)
+            found = ", ".join(f"'{name}'" for name in workbook.sheetnames if name != SHEET_VERSIONS)
             raise UploadError(
                 [
                     _(
@@ -158,9 +171,12 @@ def read_upload(
         # Some programs write a wrong <dimension>; without it every row and cell present is read.
         sheet.reset_dimensions()
         rows = _rows(sheet)
+        versions = read_versions(workbook, {c.code: c for c in communes})
+    except StaleWorkbook as exc:
+        raise UploadError(exc.errors) from None
     finally:
         workbook.close()
-    return _Reader(district, period, communes, measures).read(rows)
+    return _Reader(district, period, communes, measures).read(rows), versions
 
 
 def _open_workbook(data: bytes):
@@ -505,25 +521,33 @@ def _changed(values: Mapping[str, Any], measures: Mapping[str, Measure], current
 
 def apply_upload(data: bytes, *, district: AdministrativeUnit, period: dt.date, by) -> UploadSummary:
     """Check a filled template and save, in one transaction or not at all, the communes whose cells differ from
-    the figures the portal holds (a row left as the template gave it: no save, no new draft, no new version)."""
+    the figures the portal holds (a row left as the template gave it: no save, no new draft, no new version).
+    A workbook any of whose communes' reports changed since it was downloaded is refused whole."""
     try:
         month = district_month(district, period)
     except ReportError as exc:
         raise UploadError([exc.message]) from None
-    rows = read_upload(data, district=district, period=period, communes=month.communes, measures=month.measures)
-    carried = carried_values(list(rows), period)
-    current = current_values(list(rows), period, carried=carried)
-    changed = {
-        unit_id: raw
-        for unit_id, raw in rows.items()
-        # read_upload refused the file if any value was invalid: here validation only types them.
-        if _changed(validate_values(month.measures, raw)[0], month.measures, current.get(unit_id, {}))
-    }
+    rows, template = read_filled(
+        data, district=district, period=period, communes=month.communes, measures=month.measures
+    )
     units = {c.pk: c for c in month.communes}
-    changes = ValueChange.objects.filter(report__unit_id__in=list(changed), report__period=period)
     commune = None
     try:
         with transaction.atomic():
+            # Under the reports' locks: a colleague's save either landed before (and the file is refused) or
+            # waits for this upload to finish.
+            expected = refuse_if_stale(
+                template, {pk: units[pk] for pk in rows}, period, by=by, district_name=district.name
+            )
+            carried = carried_values(list(rows), period)
+            current = current_values(list(rows), period, carried=carried)
+            changed = {
+                unit_id: raw
+                for unit_id, raw in rows.items()
+                # read_filled refused the file if any value was invalid: here validation only types them.
+                if _changed(validate_values(month.measures, raw)[0], month.measures, current.get(unit_id, {}))
+            }
+            changes = ValueChange.objects.filter(report__unit_id__in=list(changed), report__period=period)
             before = changes.count() if changed else 0
             for unit_id, raw in changed.items():
                 commune = units[unit_id]
@@ -535,9 +559,13 @@ def apply_upload(data: bytes, *, district: AdministrativeUnit, period: dt.date, 
                     via="excel",
                     measures=month.measures,
                     previous=carried.get(unit_id, {}),
+                    expected_version=expected[unit_id],
+                    workbook=template.template_id,
                 )
             after = changes.count() if changed else 0
             return UploadSummary(communes=len(changed), changes=after - before, rows=len(rows))
+    except StaleWorkbook as exc:
+        raise UploadError(exc.errors) from None
     except ReportError as exc:
-        # A report locked between the check and the save (or a value refused): the transaction rolled back.
+        # A report created by someone else between the check and the save (or a value refused): rolled back.
         raise UploadError([f"{commune.name if commune else district.name}: {exc.message}"]) from None

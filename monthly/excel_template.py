@@ -41,6 +41,7 @@ from monthly.excel import (
     current_values,
     district_month,
 )
+from monthly.excel_versions import write_versions
 from monthly.models import Report, ReportStatus
 from monthly.services import due_date, province_due_day, time_and_date
 
@@ -68,9 +69,10 @@ def export_template(*, district: AdministrativeUnit, period: dt.date) -> tuple[s
     """The district's template for the month, filled with the current figures: (filename, content type, bytes)."""
     month = district_month(district, period)
     ids = [c.pk for c in month.communes]
+    reports = list(Report.objects.filter(unit_id__in=ids, period=period))
     locked = {
         r.unit_id: str(LOCKED_LABELS[r.status])
-        for r in Report.objects.filter(unit_id__in=ids, period=period)
+        for r in reports
         if not r.is_open_for_entry and r.status in LOCKED_LABELS
     }
     content = build_template(
@@ -81,6 +83,7 @@ def export_template(*, district: AdministrativeUnit, period: dt.date) -> tuple[s
         values_by_unit=current_values(ids, period),
         locked=locked,
         criterion_labels={e.measure.code: e.criterion_label for e in month.entries},
+        versions={r.unit_id: r.version for r in reports},
     )
     return template_filename(district, period), CONTENT_TYPE, content
 
@@ -94,15 +97,18 @@ def build_template(
     values_by_unit: Mapping[int, Mapping[int, Any]],
     locked: Mapping[int, str] | None = None,
     criterion_labels: Mapping[str, str] | None = None,
+    versions: Mapping[int, int] | None = None,
 ) -> bytes:
     """An .xlsx with a read-me and one row per commune, prefilled with `values_by_unit` (unit id → measure id →
-    value). Communes in `locked` (unit id → why) are greyed out and protected."""
+    value). Communes in `locked` (unit id → why) are greyed out and protected. `versions` (unit id → report
+    version; none: no report) are what the upload checks the reports against."""
     locked = locked or {}
     workbook = Workbook()
     guide = workbook.active
     guide.title = SHEET_GUIDE
     _write_guide(guide, district, period, communes, measures, locked, criterion_labels or {})
     _write_data(workbook.create_sheet(SHEET_DATA), communes, measures, values_by_unit, locked)
+    write_versions(workbook, communes, versions or {})
     workbook.active = 1
     workbook.properties.title = _("Số liệu nông thôn mới tháng %(month)s - %(district)s") % {
         "month": f"{period:%m/%Y}",
@@ -186,6 +192,11 @@ def _guide_steps(district, period) -> list[str]:
         _(
             "Nếu tệp có lỗi, không số liệu nào được lưu: cổng liệt kê mọi lỗi theo sheet và ô để sửa rồi tải lên lại. "
             "Tải lên lại một tệp đã sửa sẽ cập nhật số liệu đã lưu, không tạo bản trùng."
+        ),
+        _(
+            "Tệp ghi nhớ số liệu trên cổng lúc tải xuống. Nếu sau đó người khác sửa số liệu của một xã trong tệp (trên "
+            "web, qua API hay bằng tệp khác), cả tệp bị từ chối để không ghi đè: tải tệp mẫu mới rồi điền lại. Tải "
+            "lên lại chính tệp này sau khi sửa thì vẫn được nhận."
         ),
     ]
 

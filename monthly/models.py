@@ -40,6 +40,9 @@ class Report(models.Model):
     is_late = models.BooleanField(_("gửi muộn"), default=False)
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    # "<template id>:<version>" when the last write was an upload of that Excel template: uploading the same file
+    # again (corrected) is no stale write, any other write since moves the version past it.
+    saved_from_workbook = models.CharField(_("lưu từ tệp Excel"), max_length=50, blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 

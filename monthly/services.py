@@ -219,13 +219,15 @@ def save_values(
     via: str = "form",
     measures: Mapping[str, Measure] | None = None,
     previous: Mapping[int, Any] | None = None,
+    workbook: str = "",
 ) -> Report:
     """Create or update a unit's report for the month with these figures, recording each change.
 
     A change is a value that differs from where the report stands: its own value, else the approved value carried
     forward from before this month (`previous`, measure id -> value; looked up when not given). So the first save
     of a prefilled form records only the figures typed, not every prefilled one. With `version_required` (the API),
-    updating a report that already exists needs the version it was based on.
+    updating a report that already exists needs the version it was based on. `workbook`: the id of the Excel
+    template the figures come from.
     """
     programme = programme_for(period)
     if programme is None:
@@ -265,7 +267,8 @@ def save_values(
     _write_values(report, measures, values, by=by, via=via, previous=previous)
     report.version += 1
     report.updated_by = by
-    report.save(update_fields=["version", "updated_by", "updated_at"])
+    report.saved_from_workbook = f"{workbook}:{report.version}" if workbook else ""
+    report.save(update_fields=["version", "updated_by", "updated_at", "saved_from_workbook"])
     return report
 
 
@@ -370,9 +373,11 @@ def _notify(units: list[AdministrativeUnit], period: dt.date) -> None:
 
 
 @transaction.atomic
-def submit_report(*, report: Report, by) -> Report:
-    """Send a draft (or a returned report) to the coordination office; late if after the province's due day."""
+def submit_report(*, report: Report, by, expected_version: int | None = None) -> Report:
+    """Send a draft (or a returned report) to the coordination office; late if after the province's due day.
+    With `expected_version`, only the report as the sender saw it: not figures a colleague changed since."""
     report = _lock(report)
+    refuse_if_changed(report, expected_version)
     if not report.is_open_for_entry:
         raise ReportError(locked_reason(report))
     if not report.values.exists():

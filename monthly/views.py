@@ -412,7 +412,7 @@ def report_submit(request, code: str, month: dt.date):
     if refused:
         return refused
     try:
-        report = services.submit_report(report=report, by=request.user)
+        report = services.submit_report(report=report, by=request.user, expected_version=_seen_version(request))
     except services.ReportError as exc:
         return _render_report(request, unit, period, programme, status=409, error=exc.message)
     text = _("Đã gửi báo cáo %(unit)s tháng %(month)s tới Văn phòng điều phối.") % _names(unit, period)

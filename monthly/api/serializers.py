@@ -103,6 +103,17 @@ class ReportCreateSerializer(serializers.Serializer):
     )
 
 
+class ReportSubmitSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text=_(
+            "Phiên bản của báo cáo khi bạn đọc nó: có thì báo cáo đã bị sửa sau đó không được gửi (409), để không "
+            "gửi số liệu bạn chưa xem"
+        ),
+    )
+
+
 class ReportUpdateSerializer(serializers.Serializer):
     values = ValuesField()
     version = serializers.IntegerField(

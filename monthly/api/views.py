@@ -23,6 +23,7 @@ from monthly.api.serializers import (
     ReportCreateSerializer,
     ReportDetailSerializer,
     ReportSerializer,
+    ReportSubmitSerializer,
     ReportUpdateSerializer,
 )
 from monthly.filtersets import ReportFilterSet
@@ -121,15 +122,16 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary=_("Gửi báo cáo tới Văn phòng điều phối"),
-        request=None,
-        responses={200: ReportDetailSerializer, **errors(401, 403, 404, 409, 429)},
+        request=ReportSubmitSerializer,
+        responses={200: ReportDetailSerializer, **errors(400, 401, 403, 404, 409, 429)},
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, *args, **kwargs):
         report = self.get_object()
         require_editor(request.user, report.unit, NOT_SUBMITTER)
+        data = self._validated(ReportSubmitSerializer)
         try:
-            report = services.submit_report(report=report, by=request.user)
+            report = services.submit_report(report=report, by=request.user, expected_version=data.get("version"))
         except services.ReportError as exc:
             return refusal(exc)
         return Response(self._detail(report))

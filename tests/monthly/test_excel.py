@@ -26,6 +26,7 @@ from monthly.excel import (
     read_upload,
 )
 from monthly.excel_template import export_template
+from monthly.excel_versions import SHEET_VERSIONS
 from monthly.models import Report, ReportStatus, Value, ValueChange
 from monthly.services import approve_report, save_values, submit_report
 from tests.criteria.samples import STANDARD
@@ -128,7 +129,11 @@ def test_template_download_is_an_xlsx_named_after_district_and_month(official_cl
     assert response.status_code == 200
     assert response["Content-Type"] == CONTENT_TYPE
     assert response["Content-Disposition"] == 'attachment; filename="so-lieu-610-2024-05.xlsx"'
-    assert load_workbook(io.BytesIO(response.content)).sheetnames == [SHEET_GUIDE, SHEET_DATA]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [SHEET_GUIDE, SHEET_DATA, SHEET_VERSIONS]
+    # The versions are kept out of sight: not even in Excel's "Unhide" list.
+    assert [s.sheet_state for s in workbook.worksheets] == ["visible", "visible", "veryHidden"]
+    assert workbook[SHEET_VERSIONS].protection.sheet
 
 
 def test_template_has_headers_codes_and_current_values(tree, official):

@@ -138,3 +138,35 @@ def test_the_district_page_carries_what_it_shows(tree, district_user, office_use
     assert f'name="seen" value="{report.pk}:{report.version}"' in page
     page = client_for(office_user).get(reverse("monthly:report", args=["23353", "2024-05"])).content.decode()
     assert f'name="version" value="{report.version}"' in page
+
+
+# ---------------------------------------------------------------- sending
+
+
+def test_sending_a_report_changed_since_the_page_was_opened_is_refused(tree, district_user, client_for):
+    report = save_values(unit=tree.dak_pek, period=MAY, raw=RAW, by=district_user)
+    seen = report.version
+    colleague = client_for(district_user)
+    colleague.post(
+        reverse("monthly:report", args=["23353", "2024-05"]), {"version": str(seen), "m_income_per_capita": "1999"}
+    )
+
+    response = client_for(district_user).post(reverse("monthly:submit", args=["23353", "2024-05"]), {"version": seen})
+
+    assert response.status_code == 409
+    assert "đã thay đổi sau khi bạn mở trang" in response.context["error"]
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.DRAFT
+
+
+def test_sending_through_the_api_checks_the_version_when_given(tree, district_user):
+    report = save_values(unit=tree.dak_pek, period=MAY, raw=RAW, by=district_user)
+    api = APIClient()
+    api.force_authenticate(district_user)
+    url = reverse("api:report-submit", args=[report.pk])
+
+    stale = api.post(url, {"version": report.version - 1}, format="json")
+    assert stale.status_code == 409
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.DRAFT
+
+    assert api.post(url, {"version": report.version}, format="json").status_code == 200
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from criteria.choices import CommuneGroup, Region
+from criteria.import_guard import refuse_redefinitions
 from criteria.measures import allowed_range
 from criteria.models import (
     Comparison,
@@ -82,6 +83,8 @@ def parse_criteria_yaml(text: str | bytes) -> ParsedSet:
         except UnicodeDecodeError:
             message = _("Tệp: không phải văn bản UTF-8 (hãy lưu tệp YAML với bảng mã UTF-8).")
             raise CriteriaFileError([message]) from None
+    if len(text) > MAX_FILE_BYTES:
+        raise CriteriaFileError([_("Tệp: lớn quá 2 MB.")])
     if not text.strip():
         raise CriteriaFileError([_("Tệp: tệp rỗng.")])
     doc = load_yaml(text)
@@ -111,6 +114,7 @@ def _parse_programme(check: Checker, m: Any, line: int) -> dict:
         "legal_basis": check.text(m, "legal_basis", where, 300),
         "start_year": check.integer(m, "start_year", where, minimum=2000),
         "end_year": check.integer(m, "end_year", where, minimum=2000),
+        "line": m.line,
     }
     if data["start_year"] and data["end_year"] and data["start_year"] > data["end_year"]:
         check.error(m.key_lines["end_year"], _("'end_year' phải không nhỏ hơn 'start_year'."))
@@ -411,6 +415,7 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
         if existing.status == SetStatus.PUBLISHED:
             raise CriteriaFileError([_published_message(p, s)])
 
+    refuse_redefinitions(parsed)
     programme, _created = Programme.objects.update_or_create(
         code=p["code"],
         defaults={k: p[k] for k in ("name", "legal_basis", "start_year", "end_year")},

@@ -35,7 +35,14 @@ class _List(list):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    def compose_node(self, parent, index):
+        # A criteria file never needs anchors and aliases (&a / *a); refused, they cannot multiply a few lines into
+        # gigabytes (the "billion laughs").
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            message = _("Dòng %(line)s: tệp tiêu chí không dùng tham chiếu YAML (*%(alias)s); hãy viết đầy đủ giá trị.")
+            raise CriteriaFileError([message % {"line": event.start_mark.line + 1, "alias": event.anchor}])
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMap:
@@ -75,6 +82,8 @@ def load_yaml(text: str) -> Any:
         raise CriteriaFileError([message % {"where": where, "problem": exc.problem or exc.context}]) from None
     except yaml.YAMLError as exc:
         raise CriteriaFileError([_("Tệp: không đọc được YAML (%(problem)s).") % {"problem": exc}]) from None
+    except RecursionError:
+        raise CriteriaFileError([_("Tệp: lồng nhau quá sâu, không phải tệp tiêu chí.")]) from None
 
 
 class Checker:

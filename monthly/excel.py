@@ -60,9 +60,11 @@ TRUE_WORD, FALSE_WORD = "Có", "Không"
 class UploadError(Exception):
     """A refused upload, with every problem found, in Vietnamese, addressed by sheet and cell."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], *, stale: bool = False):
         super().__init__("\n".join(errors))
         self.errors = errors
+        # The file is sound but older than the figures on the portal: not errors to fix, a fresh template to fill.
+        self.stale = stale
 
 
 @dataclass
@@ -173,7 +175,7 @@ def read_filled(
         rows = _rows(sheet)
         versions = read_versions(workbook, {c.code: c for c in communes})
     except StaleWorkbook as exc:
-        raise UploadError(exc.errors) from None
+        raise UploadError(exc.errors, stale=True) from None
     finally:
         workbook.close()
     return _Reader(district, period, communes, measures).read(rows), versions
@@ -565,7 +567,7 @@ def apply_upload(data: bytes, *, district: AdministrativeUnit, period: dt.date, 
             after = changes.count() if changed else 0
             return UploadSummary(communes=len(changed), changes=after - before, rows=len(rows))
     except StaleWorkbook as exc:
-        raise UploadError(exc.errors) from None
+        raise UploadError(exc.errors, stale=True) from None
     except ReportError as exc:
         # A report created by someone else between the check and the save (or a value refused): rolled back.
         raise UploadError([f"{commune.name if commune else district.name}: {exc.message}"]) from None

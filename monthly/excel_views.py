@@ -57,6 +57,7 @@ def upload(request, code: str, month: dt.date):
             "month": month,
             "filename": uploaded.name if uploaded else "",
             "errors": exc.errors,
+            "stale": exc.stale,
         }
         return render(request, "monthly/upload_result.html", context, status=400)
     counts = {

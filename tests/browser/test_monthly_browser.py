@@ -76,3 +76,62 @@ def test_district_sends_office_returns_district_corrects_office_approves(live_se
     expect(official.locator(".notice.locked")).to_contain_text("nên đã khóa")
     expect(official.locator("table.entry-table")).to_contain_text("5,2")
     expect(official.locator("table.changes")).to_contain_text("7.5")
+
+
+def _type_into(download, folder, commune: str, measure: str, value) -> str:
+    """What the official does in Excel: type a figure into the downloaded template and save it."""
+    from openpyxl import load_workbook
+
+    path = folder / download.suggested_filename
+    download.save_as(path)
+    workbook = load_workbook(path)
+    sheet = workbook["Số liệu"]
+    column = next(c.column for c in sheet[1] if c.value == measure)
+    row = next(r for r in range(4, sheet.max_row + 1) if str(sheet.cell(r, 1).value) == commune)
+    sheet.cell(row, column, value)
+    filled = str(path)
+    workbook.save(filled)
+    return filled
+
+
+def test_a_workbook_older_than_a_colleagues_save_is_refused_then_a_fresh_one_goes_up(
+    live_server, browser: Browser, tmp_path
+):
+    tree = kon_tum_tree()
+    import_criteria_text(STANDARD)
+    MembershipFactory(unit=tree.dak_glei, role=Role.DISTRICT, user__username="huyen")
+    MembershipFactory(
+        unit=tree.dak_glei, role=Role.DISTRICT, user__username="dongnghiep", user__first_name="Trần Văn Hùng"
+    )
+    district_month = live_server.url + "/monthly/district/610/2025-05/"
+
+    # 9:00: the official downloads the district's template.
+    official = _log_in(browser, live_server.url, "huyen")
+    official.goto(district_month)
+    with official.expect_download() as download:
+        official.get_by_role("link", name="Tải mẫu Excel").click()
+    morning = download.value
+
+    # 10:00: a colleague types Đắk Pék's income in the browser.
+    colleague = _log_in(browser, live_server.url, "dongnghiep")
+    colleague.goto(live_server.url + REPORT)
+    colleague.get_by_label("Thu nhập bình quân đầu người", exact=True).fill("61")
+    colleague.get_by_role("button", name="Lưu bản nháp").click()
+    expect(colleague.locator(".messages")).to_contain_text("Đã lưu bản nháp")
+
+    # 11:00: the morning's file, with Đắk Môn filled in, is refused whole, naming Đắk Pék and the colleague.
+    official.set_input_files("#upload-file", _type_into(morning, tmp_path, "23341", "income_per_capita", 48))
+    official.get_by_role("button", name="Tải lên").click()
+    expect(official.get_by_role("heading", level=1)).to_have_text("Tệp Excel chưa được nhận")
+    expect(official.locator(".message.error")).to_contain_text("Cả tệp không được lưu")
+    expect(official.locator(".upload-errors")).to_contain_text("Xã Đắk Pék: Trần Văn Hùng cập nhật lúc")
+
+    # A fresh template carries the colleague's 61; filled and uploaded from the district's page, it is saved.
+    with official.expect_download() as download:
+        official.get_by_role("link", name="Tải tệp mẫu mới").click()
+    official.get_by_role("link", name="← Quay lại trang số liệu tháng của huyện").click()
+    official.set_input_files("#upload-file", _type_into(download.value, tmp_path, "23341", "income_per_capita", 48))
+    official.get_by_role("button", name="Tải lên").click()
+    expect(official.locator(".messages")).to_contain_text("Đã lưu số liệu tháng 05/2025 từ tệp Excel cho 1 xã")
+    official.goto(live_server.url + REPORT)
+    expect(official.get_by_label("Thu nhập bình quân đầu người", exact=True)).to_have_value("61")

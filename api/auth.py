@@ -1,6 +1,7 @@
 """How another agency's system proves who it is: `Authorization: Token <key>` (or `Bearer <key>`).
 
-A token acts as its user, so every scoped queryset applies to it unchanged; a read-only token may not write.
+A token acts as its user, so every scoped queryset applies to it unchanged; a read-only token may not write. An
+address that sends too many invalid tokens is refused for a while, valid tokens included (InvalidTokenThrottle).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from api.models import ApiToken
+from api.throttling import InvalidTokenThrottle
 
 KEYWORDS = (b"token", b"bearer")
 # last_used_at is for people reading the admin; writing it on every call would double the writes of a busy system.
@@ -26,6 +28,16 @@ class TokenAuthentication(BaseAuthentication):
         header = get_authorization_header(request).split()
         if not header or header[0].lower() not in KEYWORDS:
             return None
+        # Asked first: an address that has sent too many invalid tokens is refused before any lookup.
+        throttle = InvalidTokenThrottle(request)
+        throttle.check()
+        try:
+            return self._user_and_token(header)
+        except exceptions.AuthenticationFailed:
+            throttle.record_failure()
+            raise
+
+    def _user_and_token(self, header: list[bytes]) -> tuple:
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
                 _("Tiêu đề Authorization phải có dạng “Token <khóa>”, khóa không chứa dấu cách.")

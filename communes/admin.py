@@ -1,7 +1,13 @@
-from django.contrib import admin
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from communes.models import AdministrativeUnit, Level, Membership
+from communes.models import AccountSecurity, AdministrativeUnit, Level, Membership
+from communes.services import require_password_change
 from communes.text import fold
 
 
@@ -47,3 +53,57 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__search_key"]
     raw_id_fields = ["unit"]
     list_select_related = ["user", "unit"]
+
+
+class AccountSecurityInline(admin.StackedInline):
+    model = AccountSecurity
+    can_delete = False
+    fields = ["must_change_password", "password_changed_at"]
+    readonly_fields = ["password_changed_at"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class PortalUserAdmin(UserAdmin):
+    """Django's user admin, plus a required password change: to reset a forgotten password, set a temporary one
+    (the password form linked from the user's page) and tick "phải đổi mật khẩu", or use the action on the list."""
+
+    inlines = [*UserAdmin.inlines, AccountSecurityInline]
+    list_display = [*UserAdmin.list_display, "must_change_password"]
+    list_select_related = ["account_security"]
+    actions = ["require_password_change"]
+
+    @admin.display(description=_("phải đổi mật khẩu"), boolean=True)
+    def must_change_password(self, user) -> bool:
+        return AccountSecurity.requires_change(user)
+
+    @admin.action(description=_("Buộc đổi mật khẩu ở lần mở trang tới"), permissions=["change"])
+    def require_password_change(self, request, queryset):
+        count = require_password_change(users=queryset)
+        message = ngettext(
+            "%(count)d người dùng phải đặt mật khẩu mới trước khi mở trang khác.",
+            "%(count)d người dùng phải đặt mật khẩu mới trước khi mở trang khác.",
+            count,
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AccessAttemptAdmin):
+    """Axes' failed logins: deleting the rows of an account or an address lifts its lockout at once."""
+
+    actions = [*AccessAttemptAdmin.actions, "unlock"]
+
+    @admin.action(description=_("Mở khóa: xóa các lần đăng nhập sai đã chọn"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        count = queryset.count()
+        queryset.delete()
+        message = ngettext(
+            "Đã mở khóa: xóa %(count)d lần đăng nhập sai.", "Đã mở khóa: xóa %(count)d lần đăng nhập sai.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)

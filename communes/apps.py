@@ -14,3 +14,5 @@ class CommunesConfig(AppConfig):
 
         register_converter(MonthConverter, "month")
         register_converter(UnitCodeConverter, "code")
+
+        from communes import receivers  # noqa: F401 - connects the receiver that clears an account's failed logins

@@ -378,3 +378,41 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class AccountSecurity(models.Model):
+    """What an administrator requires of a person's sign-in: a new password before any other page.
+
+    One row per user, made when first needed; no row means nothing is required.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="account_security",
+    )
+    must_change_password = models.BooleanField(
+        _("phải đổi mật khẩu"),
+        default=False,
+        help_text=_(
+            "Người dùng phải đặt mật khẩu mới trước khi mở trang khác (ví dụ sau khi quản trị viên đặt lại mật khẩu "
+            "tạm). Tự bỏ chọn khi họ đã đổi."
+        ),
+    )
+    password_changed_at = models.DateTimeField(_("tự đổi mật khẩu lúc"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("bảo mật tài khoản")
+        verbose_name_plural = _("bảo mật tài khoản")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @classmethod
+    def requires_change(cls, user) -> bool:
+        """Whether this user must set a new password; no query when the user was loaded by AccountBackend."""
+        try:
+            return user.account_security.must_change_password
+        except cls.DoesNotExist:
+            return False

@@ -409,11 +409,8 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
         .select_related("programme")
         .first()
     )
-    if existing is not None:
-        if dump_criteria_set(existing) == dump_parsed(parsed):
-            return existing, "unchanged"
-        if existing.status == SetStatus.PUBLISHED:
-            raise CriteriaFileError([_published_message(p, s)])
+    if existing is not None and _unchanged_or_refused(existing, parsed):
+        return existing, "unchanged"
 
     refuse_redefinitions(parsed)
     programme, _created = Programme.objects.update_or_create(
@@ -454,6 +451,15 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
         outcome = "created"
     _save_criteria(criteria_set, parsed.criteria)
     return criteria_set, outcome
+
+
+def _unchanged_or_refused(existing: CriteriaSet, parsed: ParsedSet) -> bool:
+    """True when the file is the stored set as it is; CriteriaFileError when it would replace a published set."""
+    if dump_criteria_set(existing) == dump_parsed(parsed):
+        return True
+    if existing.status == SetStatus.PUBLISHED:
+        raise CriteriaFileError([_published_message(parsed.programme, parsed.set)])
+    return False
 
 
 def _published_message(p: dict, s: dict) -> str:

@@ -128,19 +128,8 @@ def refuse_if_stale(
         report = reports.get(unit_id)
         now, then = (report.version if report else 0), template.versions.get(unit_id, 0)
         expected[unit_id] = now
-        if now == then or (report and _own_upload(report, template, by)):
-            continue
-        who = (report.updated_by.get_full_name() or report.updated_by.username) if report.updated_by else ""
-        lines.append(
-            _("%(commune)s: %(who)s cập nhật lúc %(when)s (phiên bản %(now)d; tệp được lập từ phiên bản %(then)d).")
-            % {
-                "commune": unit.name,
-                "who": who or _("người khác"),
-                "when": time_and_date(report.updated_at),
-                "now": now,
-                "then": then,
-            }
-        )
+        if now != then and not (report and _own_upload(report, template, by)):
+            lines.append(_changed_line(unit, report, now, then))
     if not lines:
         return expected
     when = time_and_date(template.downloaded_at) if template.downloaded_at else _("(không rõ lúc nào)")
@@ -162,3 +151,14 @@ def _own_upload(report: Report, template: TemplateVersions, by) -> bool:
         and report.updated_by_id == by.pk
         and report.saved_from_workbook == f"{template.template_id}:{report.version}"
     )
+
+
+def _changed_line(unit: AdministrativeUnit, report: Report, now: int, then: int) -> str:
+    who = (report.updated_by.get_full_name() or report.updated_by.username) if report.updated_by else ""
+    return _("%(commune)s: %(who)s cập nhật lúc %(when)s (phiên bản %(now)d; tệp được lập từ phiên bản %(then)d).") % {
+        "commune": unit.name,
+        "who": who or _("người khác"),
+        "when": time_and_date(report.updated_at),
+        "now": now,
+        "then": then,
+    }

@@ -235,23 +235,7 @@ def save_values(
     report, created = _locked_report(unit, period, programme)
     if not report.is_open_for_entry:
         raise ReportError(locked_reason(report))
-    if version_required and not created and expected_version is None:
-        raise ReportError(
-            _(
-                "Báo cáo %(unit)s tháng %(month)s đã có (phiên bản %(version)s): gửi kèm 'version' là phiên bản bạn "
-                "đã đọc, để không ghi đè số liệu người khác vừa nhập."
-            )
-            % {"unit": unit.name, "month": f"{period:%m/%Y}", "version": report.version}
-        )
-    if expected_version is not None and report.version != expected_version:
-        who = report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else _("người khác")
-        raise ReportError(
-            _(
-                "Báo cáo đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang. Số liệu của bạn chưa được lưu: "
-                "hãy tải lại trang để xem bản mới nhất rồi nhập lại."
-            )
-            % {"who": who, "when": time_and_date(report.updated_at)}
-        )
+    _check_version(report, created, expected_version, version_required)
     if measures is None:
         measures = {
             e.measure.code: e.measure
@@ -270,6 +254,26 @@ def save_values(
     report.saved_from_workbook = f"{workbook}:{report.version}" if workbook else ""
     report.save(update_fields=["version", "updated_by", "updated_at", "saved_from_workbook"])
     return report
+
+
+def _check_version(report: Report, created: bool, expected_version: int | None, version_required: bool) -> None:
+    if version_required and not created and expected_version is None:
+        raise ReportError(
+            _(
+                "Báo cáo %(unit)s tháng %(month)s đã có (phiên bản %(version)s): gửi kèm 'version' là phiên bản bạn "
+                "đã đọc, để không ghi đè số liệu người khác vừa nhập."
+            )
+            % {"unit": report.unit.name, "month": f"{report.period:%m/%Y}", "version": report.version}
+        )
+    if expected_version is not None and report.version != expected_version:
+        who = report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else _("người khác")
+        raise ReportError(
+            _(
+                "Báo cáo đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang. Số liệu của bạn chưa được lưu: "
+                "hãy tải lại trang để xem bản mới nhất rồi nhập lại."
+            )
+            % {"who": who, "when": time_and_date(report.updated_at)}
+        )
 
 
 def _locked_report(unit: AdministrativeUnit, period: dt.date, programme: Programme) -> tuple[Report, bool]:

@@ -1,5 +1,6 @@
 """Settings for the NTM portal, read from the environment (see .env.example)."""
 
+import datetime as dt
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -69,6 +70,22 @@ def database_from_url(url: str | None) -> dict:
     )
 
 
+def cache_from_url(url: str | None) -> dict:
+    """A Django CACHES entry from DJANGO_CACHE_URL; the database cache (table portal_cache) when unset."""
+    if not url:
+        # Made by api's migration 0002 (createcachetable), so `migrate` is all a new database needs.
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+            # Past MAX_ENTRIES Django culls a third of the table, throttle counts included: keep it well above the
+            # number of tokens, users and addresses counted at once.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    if urlsplit(url).scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}  # needs `redis` installed
+    raise ImproperlyConfigured("DJANGO_CACHE_URL must be a redis:// or rediss:// address (unset: the database cache).")
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -93,6 +110,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Failed logins, lockouts and their unlocking in the admin (AXES_* below).
+    "axes",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -121,7 +140,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "communes.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: turns a login refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ntm_portal.urls"
@@ -150,9 +172,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "communes.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses every login of a locked account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "communes.backends.AccountBackend",
 ]
 
 LOGIN_URL = "login"
@@ -193,6 +221,34 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
+
+# ---------------------------------------------------------------- caches, client addresses, login lockout
+
+# Throttle counts (the API's rate per token, invalid tokens per address) live in this cache, which every worker
+# process shares: the database by default, Redis with DJANGO_CACHE_URL.
+CACHES = {"default": cache_from_url(env_str("DJANGO_CACHE_URL"))}
+
+# How many reverse proxies in front of the portal add to X-Forwarded-For. 0 (the default): the address is the
+# connection's own (REMOTE_ADDR), and a client cannot choose the address it is counted under by sending the header.
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXIES must be 0 or more.")
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one account (from anywhere), or from one address (for any
+# accounts), logins are refused for AXES_COOLOFF_TIME after the last try; an administrator unlocks sooner by deleting
+# the attempts ("Mở khóa" under Axes in the admin). A good login clears its account's failures, and only those
+# (communes/receivers.py: axes' own reset would clear the address's too). An office behind one address shares that
+# address's count: raise DJANGO_LOGIN_FAILURE_LIMIT if its people lock each other out.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 60:
+    raise ImproperlyConfigured("DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_COOLOFF_MINUTES must be at least 1.")
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "communes.account_views.locked_out"
+# The address the API's throttles count under too, so that both read DJANGO_TRUSTED_PROXIES the same way.
+AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 
 # ---------------------------------------------------------------- background tasks (django.tasks)
 
@@ -256,7 +312,13 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": env_str("DJANGO_API_RATE", "1200/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("DJANGO_API_RATE", "1200/minute"),
+        # Past this many invalid tokens from one address, every token from it is refused unread until the window
+        # has room again (api.throttling.InvalidTokenThrottle).
+        "invalid_token": env_str("DJANGO_API_INVALID_TOKEN_RATE", "10/minute"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "api.parsers.SafeJSONParser",

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 admin.site.site_header = _("Quản trị Cổng điều hành NTM")
@@ -35,10 +36,13 @@ urlpatterns = [
     path("records/", include("records.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("communes.account_urls")),
     # People choose their language on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # Admin pages of the models that moved out of communes keep their old addresses, as redirects.
     re_path(rf"^admin/communes/(?P<model>{'|'.join(MOVED_ADMIN)})/(?P<rest>.*)$", moved_admin_page),
+    # One password change page for everyone, the admin's link included: it is the one that lifts a required change.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

@@ -4,7 +4,7 @@ PROGRAMME = """\
 programme:
   code: "2021-2025"
   name: "Chương trình MTQG xây dựng nông thôn mới giai đoạn 2021 - 2025"
-  legal_basis: "Nghị quyết 25/2021/QH15"
+  legal_basis: "Nghị quyết 25/2021/QH15; Quyết định 263/QĐ-TTg (22/02/2022)"
   start_year: 2021
   end_year: 2025
 """

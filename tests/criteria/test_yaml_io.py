@@ -329,7 +329,7 @@ def test_import_refuses_to_replace_a_published_set_and_saves_nothing():
     ]
     assert counts() == before
     assert dump_criteria_set(criteria_set) == exported
-    assert Programme.objects.get().legal_basis == "Nghị quyết 25/2021/QH15"
+    assert Programme.objects.get().legal_basis == "Nghị quyết 25/2021/QH15; Quyết định 263/QĐ-TTg (22/02/2022)"
 
 
 def test_published_provincial_set_refusal_names_the_province():

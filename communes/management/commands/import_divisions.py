@@ -1,13 +1,10 @@
 """Load the pre-2025 administrative units of Vietnam from the vietnam-provinces package.
 
-The package ships the General Statistics Office list as of 2025-01-04: 63 provinces, 696 districts and
-10,051 communes. Running it again changes nothing and says so, so it is safe in `make run`.
+The package's `legacy` data is the National Statistics Office list as of 2025-01-04: 63 provinces, 696 districts
+and 10,051 communes, in force until 30/06/2025. Running it again changes nothing and says so, so it is safe in
+`make run`.
 """
 
-import json
-from pathlib import Path
-
-import vietnam_provinces
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -21,9 +18,8 @@ class Command(BaseCommand):
     help = "Nạp danh mục đơn vị hành chính trước năm 2025 (63 tỉnh, 696 huyện, 10.051 xã) từ gói vietnam-provinces."
 
     def handle(self, *args, **options):
-        data = json.loads(Path(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH).read_text(encoding="utf-8"))
         with transaction.atomic():
-            counts = import_divisions(data)
+            counts = import_divisions(legacy_divisions())
         total_new = sum(c["created"] for c in counts.values())
         total_changed = sum(c["updated"] for c in counts.values())
         for level, label in ((Level.PROVINCE, "tỉnh"), (Level.DISTRICT, "huyện"), (Level.COMMUNE, "xã")):
@@ -35,6 +31,24 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Danh mục đã đầy đủ, không có thay đổi."))
         else:
             self.stdout.write(self.style.SUCCESS(f"Đã nạp: {total_new} đơn vị mới, {total_changed} đơn vị cập nhật."))
+
+
+def legacy_divisions() -> list[dict]:
+    """The pre-reform list as nested provinces > districts > wards (the shape the package's JSON had until 2025)."""
+    from vietnam_provinces import legacy
+
+    wards: dict[int, list[dict]] = {}
+    for ward in legacy.Ward.iter_all():
+        wards.setdefault(int(ward.district_code), []).append({"code": int(ward.code), "name": ward.name})
+    districts: dict[int, list[dict]] = {}
+    for district in legacy.District.iter_all():
+        districts.setdefault(int(district.province_code), []).append(
+            {"code": int(district.code), "name": district.name, "wards": wards.get(int(district.code), [])}
+        )
+    return [
+        {"code": int(province.code), "name": province.name, "districts": districts.get(int(province.code), [])}
+        for province in legacy.Province.iter_all()
+    ]
 
 
 def import_divisions(provinces: list[dict]) -> dict[str, dict[str, int]]:

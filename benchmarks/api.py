@@ -75,8 +75,9 @@ def setup(rng: random.Random) -> str:
 
     t0 = time.perf_counter()
     programme = Programme.objects.get(code="2021-2025")
-    units = list(tracked_units())
-    regions = dict(AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("code", "region"))
+    # The month is before the 2025 reform: the units of the list then (by path: province codes were reused).
+    units = [u for u in tracked_units() if u.in_force_on(PERIOD)]
+    regions = dict(AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("path", "region"))
     definitions = build_programmes_by_province(programme.code, {u.province_code for u in units})
     measures = list(Measure.objects.filter(indicators__criterion__criteria_set__level="commune").distinct())
     edges = _edges(definitions)
@@ -86,7 +87,7 @@ def setup(rng: random.Random) -> str:
         values = {m.code: _value(rng, m, edges.get(m.code), quality) for m in measures}
         tier, summaries = summarize_programme(
             definitions[unit.province_code],
-            unit.threshold_profile(regions.get(unit.province_code, "")),
+            unit.threshold_profile(regions.get(unit.province_path, "")),
             PERIOD.year,
             values,
             level=CRITERIA_LEVEL[unit.level],
@@ -108,7 +109,7 @@ def setup(rng: random.Random) -> str:
 
     # The caller: the coordination office of the three provinces with the most rural communes.
     largest = (
-        AdministrativeUnit.objects.filter(level=Level.COMMUNE, kind=Kind.XA)
+        AdministrativeUnit.objects.filter(level=Level.COMMUNE, kind=Kind.XA, valid_from__isnull=True)
         .values("parent__parent_id")
         .annotate(n=Count("pk"))
         .order_by("-n")[:3]

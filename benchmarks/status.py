@@ -123,11 +123,13 @@ def load(rng: random.Random) -> tuple[int, int]:
     call_command("import_divisions", stdout=io.StringIO())
     call_command("import_criteria", *map(str, sorted(FIXTURES.glob("*.yaml"))), stdout=io.StringIO())
     # Especially disadvantaged communes and the like use the TDMNPB thresholds wherever they are (QĐ 318).
-    rural = AdministrativeUnit.objects.filter(level=Level.COMMUNE, kind=Kind.XA)
+    # May 2024: the communes of the list before the 2025 reform (import_divisions loads both lists).
+    rural = AdministrativeUnit.objects.filter(level=Level.COMMUNE, kind=Kind.XA, valid_from__isnull=True)
     tdmnpb = [pk for pk in rural.values_list("pk", flat=True) if pk % 7 == 0]
     AdministrativeUnit.objects.filter(pk__in=tdmnpb).update(applies_tdmnpb_thresholds=True)
+    before = AdministrativeUnit.objects.filter(level=Level.COMMUNE, valid_from__isnull=True).count()
     print(
-        f"divisions and criteria: {AdministrativeUnit.objects.filter(level=Level.COMMUNE).count()} communes "
+        f"divisions and criteria: {before} communes before the reform "
         f"({rural.count()} rural, {len(tdmnpb)} under the TDMNPB rule), "
         f"{AdministrativeUnit.objects.filter(level=Level.DISTRICT).count()} districts, "
         f"in {time.perf_counter() - t0:.1f} s"

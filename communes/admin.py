@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from communes.models import AccountSecurity, AdministrativeUnit, Level, Membership
+from communes.models import AccountSecurity, AdministrativeUnit, Level, Lineage, Membership
 from communes.services import require_password_change
 from communes.text import fold
 
@@ -16,12 +16,24 @@ class ProvinceFilter(admin.SimpleListFilter):
     parameter_name = "province"
 
     def lookups(self, request, model_admin):
-        return AdministrativeUnit.objects.filter(level=Level.PROVINCE).in_vietnamese_order().values_list("code", "name")
+        # By path, not code: province codes were reused in 2025 (51 is Quảng Ngãi before and after, 15 is Yên Bái
+        # then Lào Cai).
+        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).in_vietnamese_order()
+        return [(p.path, f"{p.name} ({p.period_label})" if p.period_label else p.name) for p in provinces]
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(path__startswith=f"{self.value()}/")
+            return queryset.filter(path__startswith=self.value())
         return queryset
+
+
+class PredecessorInline(admin.TabularInline):
+    model = Lineage
+    fk_name = "successor"
+    raw_id_fields = ["predecessor"]
+    extra = 0
+    verbose_name = _("đơn vị trước")
+    verbose_name_plural = _("hình thành từ")
 
 
 @admin.register(AdministrativeUnit)
@@ -32,13 +44,13 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
     search_help_text = _("Tìm theo tên (không cần dấu) hoặc mã")
     list_select_related = ["parent"]
     raw_id_fields = ["parent"]
-    filter_horizontal = ["predecessors"]
+    inlines = [PredecessorInline]
     readonly_fields = ["path"]
     list_per_page = 100
     fieldsets = [
         (None, {"fields": ["code", "level", "kind", "name", "short_name", "parent", "path"]}),
         (_("Phân loại áp ngưỡng"), {"fields": ["region", "applies_tdmnpb_thresholds", "commune_group"]}),
-        (_("Hiệu lực và lịch sử"), {"fields": ["valid_from", "valid_to", "predecessors", "is_demo"]}),
+        (_("Hiệu lực và lịch sử"), {"fields": ["valid_from", "valid_to", "is_demo"]}),
     ]
 
     def get_search_results(self, request, queryset, search_term):

@@ -6,20 +6,21 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models import Value as V
 from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from communes.models import AdministrativeUnit, Level
+from communes.models import ERA_2025_ROOT, AdministrativeUnit, Level
 from communes.months import MONTH_PATTERN, parse_month
 from communes.text import fold
 from criteria.choices import Region
 
 
 def province_region() -> Subquery:
-    """The region of a unit's province, for a queryset of units: only provinces record it, their units follow them."""
+    """The region of a unit's province, for a queryset of units: only provinces record it, their units follow them.
+    (Pre-reform provinces: a post-reform commune's region comes from its predecessors, not its province.)"""
     province_path = Substr(OuterRef("path"), 1, StrIndex(OuterRef("path"), V("/")))
     return Subquery(AdministrativeUnit.objects.filter(path=province_path).values("region")[:1])
 
@@ -69,9 +70,15 @@ def search_unit(queryset, name, value):
     return queryset.filter(unit__search_key__contains=folded) if folded else queryset
 
 
+def in_province(value: str, field: str = "path") -> Q:
+    """Units (or through `field`, their records) of the province with this code, in either list: its path begins
+    with the code, after the 2025 list's root for a post-reform province. Narrow by day to tell the two apart."""
+    return Q(**{f"{field}__startswith": f"{value}/"}) | Q(**{f"{field}__startswith": f"{ERA_2025_ROOT}{value}/"})
+
+
 def unit_in_province(queryset, name, value):
-    """Records of the units of a province, given its code (a unit's path begins with its province's code)."""
-    return queryset.filter(unit__path__startswith=f"{value}/")
+    """Records of the units of a province, given its code."""
+    return queryset.filter(in_province(value, "unit__path"))
 
 
 # ---------------------------------------------------------------- units
@@ -98,7 +105,7 @@ class AdministrativeUnitFilterSet(django_filters.FilterSet):
         return queryset.search(value) if fold(value) else queryset
 
     def filter_province(self, queryset, name, value: str):
-        return queryset.filter(path__startswith=f"{value}/")
+        return queryset.filter(in_province(value))
 
     def filter_region(self, queryset, name, value: str):
         return queryset.alias(region_of_province=province_region()).filter(region_of_province=value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
@@ -12,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from communes.text import fold, sort_key
 from criteria.choices import CommuneGroup, Region
 from criteria.evaluation import UnitProfile
+
+# The 2025 reform: from this day 34 provinces, no districts, 3,321 communes, many under codes that named other units
+# before. A post-reform unit's path starts with ERA_2025_ROOT, so the two trees never share a path even where a code
+# was reused (province 51 was Quảng Ngãi before and is the merged Quảng Ngãi since).
+REFORM_DATE = dt.date(2025, 7, 1)
+ERA_2025_ROOT = "2025/"
 
 # ICU's Vietnamese collation sorts Ă, Â after A and Đ after D; PostgreSQL's C.UTF-8 puts them after Z.
 VIETNAMESE_COLLATION = "vi-x-icu"
@@ -91,7 +99,7 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        paths = user_unit_paths(user)
+        paths = user_unit_paths(user) + user_history_paths(user)
         if not paths:
             return self.none()
         condition = Q(path__in={ancestor for path in paths for ancestor in ancestor_paths(path)})
@@ -99,12 +107,12 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             condition |= Q(path__startswith=path)
         return self.filter(condition)
 
-    def _within_roles(self, user, roles: set[str]) -> AdministrativeUnitQuerySet:
+    def _within_roles(self, user, roles: set[str], history: bool = False) -> AdministrativeUnitQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
-        paths = user_unit_paths(user, roles)
+        paths = user_unit_paths(user, roles) + (user_history_paths(user) if history else [])
         if not paths:
             return self.none()
         condition = Q()
@@ -113,8 +121,9 @@ class AdministrativeUnitQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def in_scope_of(self, user) -> AdministrativeUnitQuerySet:
-        """The subtrees of a user's memberships, without the ancestors that visible_to adds for navigation."""
-        return self._within_roles(user, set(Role.values))
+        """The subtrees of a user's memberships and of the units they were formed from (history, to read), without
+        the ancestors that visible_to adds for navigation."""
+        return self._within_roles(user, set(Role.values), history=True)
 
     def reviewable_by(self, user) -> AdministrativeUnitQuerySet:
         """Units whose reports a user may approve, return and un-approve: the coordination office's province."""
@@ -187,19 +196,34 @@ class AdministrativeUnit(models.Model):
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
     predecessors = models.ManyToManyField(
-        "self", verbose_name=_("đơn vị tiền thân"), symmetrical=False, blank=True, related_name="successors"
+        "self",
+        verbose_name=_("đơn vị tiền thân"),
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+        through="Lineage",
+        through_fields=("successor", "predecessor"),
     )
     region = models.CharField(
         _("vùng kinh tế - xã hội"),
         max_length=8,
         choices=Region.choices,
         blank=True,
-        help_text=_("Chỉ ghi ở cấp tỉnh; đơn vị cấp dưới theo vùng của tỉnh"),
+        help_text=_(
+            "Ghi ở cấp tỉnh (trước 07/2025), đơn vị cấp dưới theo vùng của tỉnh; xã từ 07/2025 ghi vùng của chính "
+            "mình, thừa hưởng từ tỉnh của các đơn vị tiền thân (tỉnh mới có thể trải trên hai vùng)"
+        ),
     )
     applies_tdmnpb_thresholds = models.BooleanField(
         _("áp dụng ngưỡng vùng TDMNPB"),
         default=False,
         help_text=_("Xã đặc biệt khó khăn, xã an toàn khu… áp dụng ngưỡng vùng Trung du và miền núi phía Bắc (QĐ 318)"),
+    )
+    classification_note = models.CharField(
+        _("ghi chú phân loại"),
+        max_length=300,
+        blank=True,
+        help_text=_("Khi các đơn vị tiền thân khác vùng hoặc khác cờ TDMNPB: cần Văn phòng điều phối xác định"),
     )
     commune_group = models.PositiveSmallIntegerField(
         _("nhóm xã"), choices=CommuneGroup.choices, null=True, blank=True, help_text=_("Nhóm xã theo QĐ 51/2025")
@@ -218,10 +242,18 @@ class AdministrativeUnit(models.Model):
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
         constraints = [
+            # A code names one unit of a level at a time: once among the units without a start date (the list
+            # before the reform), once per start date after (codes were reused in July 2025).
             models.UniqueConstraint(
                 fields=["code", "level"],
+                condition=Q(valid_from__isnull=True),
                 name="unit_code_level_unique",
                 violation_error_message=_("Mã đơn vị đã tồn tại ở cấp này."),
+            ),
+            models.UniqueConstraint(
+                fields=["code", "level", "valid_from"],
+                name="unit_code_level_from_unique",
+                violation_error_message=_("Mã đơn vị đã tồn tại ở cấp này từ ngày này."),
             ),
         ]
 
@@ -234,7 +266,8 @@ class AdministrativeUnit(models.Model):
 
     def refresh_derived_fields(self) -> None:
         """Recompute the path and search fields from code, parent and name (bulk loaders call this too)."""
-        self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
+        root = ERA_2025_ROOT if self.valid_from and self.valid_from >= REFORM_DATE else ""
+        self.path = (self.parent.path if self.parent_id else root) + f"{self.code}/"
         self.sort_key = sort_key(self.short_name or self.name)
         self.search_key = fold(f"{self.name} {self.code}")
 
@@ -249,17 +282,50 @@ class AdministrativeUnit(models.Model):
 
     @property
     def province_code(self) -> str:
-        return self.path.split("/", 1)[0]
+        return province_code_of(self.path)
+
+    @property
+    def province_path(self) -> str:
+        return (ERA_2025_ROOT if self.is_post_reform else "") + f"{self.province_code}/"
+
+    @property
+    def is_post_reform(self) -> bool:
+        return self.path.startswith(ERA_2025_ROOT)
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+
+    @property
+    def day_in_force(self) -> dt.date | None:
+        """A day the unit existed (its last, when it has ended), for links that resolve its code; None: always."""
+        if self.valid_to:
+            return self.valid_to - dt.timedelta(days=1)
+        return self.valid_from
+
+    @property
+    def period_label(self) -> str:
+        """When the unit existed, for labels that tell a reused code's two units apart: "đến 30/06/2025"."""
+        if self.valid_from and self.valid_to:
+            return _("%(start)s – %(end)s") % {
+                "start": f"{self.valid_from:%d/%m/%Y}",
+                "end": f"{self.valid_to - dt.timedelta(days=1):%d/%m/%Y}",
+            }
+        if self.valid_from:
+            return _("từ %(date)s") % {"date": f"{self.valid_from:%d/%m/%Y}"}
+        if self.valid_to:
+            return _("đến %(date)s") % {"date": f"{self.valid_to - dt.timedelta(days=1):%d/%m/%Y}"}
+        return ""
 
     def threshold_profile(self, province_region: str | None = None) -> UnitProfile:
-        """What picks this unit's thresholds. Pass the province's region when already known, to save a query."""
-        if province_region is None:
+        """What picks this unit's thresholds. Pass the province's region when already known, to save a query. A
+        commune that records its own region (those since 07/2025: a merged province may span two) uses it."""
+        if self.level != Level.PROVINCE and self.region:
+            province_region = self.region
+        elif province_region is None:
             province_region = (
                 self.region
                 if self.level == Level.PROVINCE
-                else AdministrativeUnit.objects.filter(path=f"{self.province_code}/")
-                .values_list("region", flat=True)
-                .first()
+                else AdministrativeUnit.objects.filter(path=self.province_path).values_list("region", flat=True).first()
                 or ""
             )
         return UnitProfile(
@@ -280,6 +346,11 @@ class UnitScopedQuerySet(models.QuerySet):
         return self.filter(unit__in=AdministrativeUnit.objects.in_scope_of(user))
 
 
+def province_code_of(path: str) -> str:
+    """'62/610/23353/' -> '62'; '2025/51/23341/' -> '51'."""
+    return path.removeprefix(ERA_2025_ROOT).split("/", 1)[0]
+
+
 def ancestor_paths(path: str) -> list[str]:
     """'62/610/23353/' -> ['62/', '62/610/']."""
     parts = path.strip("/").split("/")
@@ -288,9 +359,33 @@ def ancestor_paths(path: str) -> list[str]:
 
 def user_unit_paths(user, roles: set[str] | None = None) -> list[str]:
     """The paths of a user's units (for some roles only, when given), read once per request object."""
-    if not hasattr(user, "_unit_roles"):
-        user._unit_roles = list(Membership.objects.filter(user=user).values_list("unit__path", "role"))
+    _read_memberships(user)
     return [path for path, role in user._unit_roles if roles is None or role in roles]
+
+
+def user_history_paths(user) -> list[str]:
+    """The paths of the units a user's units were formed from (the 2025 reform): their history is the user's to
+    read, never to change. Only the membership units' own predecessors: the office of the merged Quảng Ngãi reads
+    Kon Tum and the old Quảng Ngãi; a commune's official reads the communes it was formed from, not the other
+    successors of a divided one."""
+    _read_memberships(user)
+    return user._history_paths
+
+
+def _read_memberships(user) -> None:
+    # One query for both, once per request object: memberships with their units' predecessors.
+    if hasattr(user, "_unit_roles"):
+        return
+    rows = Membership.objects.filter(user=user).values_list(
+        "unit__path", "role", "unit__predecessor_links__predecessor__path"
+    )
+    roles, history = [], []
+    for path, role, predecessor_path in rows:
+        if (path, role) not in roles:
+            roles.append((path, role))
+        if predecessor_path and predecessor_path not in history:
+            history.append(predecessor_path)
+    user._unit_roles, user._history_paths = roles, history
 
 
 class _LevelManager(models.Manager.from_queryset(AdministrativeUnitQuerySet)):
@@ -338,6 +433,31 @@ class Village(AdministrativeUnit):
         proxy = True
         verbose_name = _("thôn")
         verbose_name_plural = _("thôn, bản, tổ dân phố")
+
+
+class Lineage(models.Model):
+    """One link of the 2025 reform (or a later change): `predecessor` became, wholly or in part, `successor`."""
+
+    successor = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị mới"), on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    predecessor = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị trước"), on_delete=models.CASCADE, related_name="successor_links"
+    )
+    is_split = models.BooleanField(
+        _("chia tách"),
+        default=False,
+        help_text=_("Đơn vị trước được chia cho nhiều đơn vị mới: số liệu của nó không chuyển nguyên cho đơn vị này"),
+    )
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("sáp nhập, chia tách")
+        verbose_name_plural = _("sáp nhập, chia tách")
+        constraints = [models.UniqueConstraint(fields=["successor", "predecessor"], name="lineage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
 
 
 class Role(models.TextChoices):

@@ -38,6 +38,29 @@ def month_or_404(text: str) -> dt.date:
         raise Http404(_("Tháng không hợp lệ.")) from None
 
 
+def parse_day(text: str) -> dt.date | None:
+    """A YYYY-MM-DD day in ASCII digits within the portal's years, else None."""
+    if len(text) != 10 or not text.isascii() or text[4] != "-" or text[7] != "-":
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
+def requested_day(request) -> dt.date:
+    """The day a page shows units as they stood: ?on=YYYY-MM-DD, else the first day of ?month=YYYY-MM, else today.
+    Anything unreadable counts as not given."""
+    day = parse_day(request.GET.get("on", ""))
+    if day is None:
+        try:
+            day = parse_month(request.GET.get("month", ""))
+        except ValueError:
+            day = None
+    return day or timezone.localdate()
+
+
 def month_code(period: dt.date) -> str:
     """2024-05-01 -> '2024-05', the form a month takes in URLs and query strings."""
     return f"{period:%Y-%m}"

@@ -9,11 +9,14 @@ officials enter and submit figures, departments comment on the criteria they ans
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Level, Membership, Role, user_unit_paths
+from communes.models import AdministrativeUnit, Level, Membership, Role, user_history_paths, user_unit_paths
+from communes.months import requested_day
 
 REPORTING_LEVELS = [Level.COMMUNE, Level.VILLAGE, Level.DISTRICT]
 
@@ -21,20 +24,37 @@ REPORTING_LEVELS = [Level.COMMUNE, Level.VILLAGE, Level.DISTRICT]
 # ---------------------------------------------------------------- seeing
 
 
-def unit_or_404(request, code: str, levels: list[str] | None = None) -> AdministrativeUnit:
-    """A unit in the user's scope (the subtrees of their memberships), else 404 — never trust a code from the URL."""
+def unit_or_404(request, code: str, levels: list[str] | None = None, on: dt.date | None = None) -> AdministrativeUnit:
+    """A unit in the user's scope (the subtrees of their memberships), else 404 — never trust a code from the URL.
+
+    Codes were reused in 2025, so the code is resolved on a day: `on` (a page's month: only a unit that existed
+    then), else the request's ?on= or ?month=, else today (communes.months.requested_day; see pick_at)."""
     units = AdministrativeUnit.objects.in_scope_of(request.user).filter(code=code)
     if levels:
         units = units.filter(level__in=levels)
-    unit = units.order_by("level").first()
+    units = list(units.order_by("level"))
+    unit = pick_at(units, on, strict=True) if on else pick_at(units, requested_day(request))
     if unit is None:
         raise Http404(_("Không có đơn vị này trong phạm vi của bạn."))
     return unit
 
 
+def pick_at(units: list[AdministrativeUnit], day: dt.date, strict: bool = False) -> AdministrativeUnit | None:
+    """Of units sharing a code, the one in force on the day; when none was (and not `strict`), the last that ended
+    before it (an old link to a unit merged away still opens its history), else the first that began after it."""
+    in_force = [u for u in units if u.in_force_on(day)]
+    if in_force or strict:
+        return in_force[0] if in_force else None
+    ended = sorted((u for u in units if u.valid_to and u.valid_to <= day), key=lambda u: u.valid_to)
+    if ended:
+        return ended[-1]
+    return min(units, key=lambda u: u.valid_from or dt.date.min, default=None)
+
+
 def in_scope(user, unit: AdministrativeUnit) -> bool:
-    """Whether a unit lies in the user's subtrees (not merely above them, as the ancestors shown for navigation)."""
-    return _under(user, unit, None)
+    """Whether a unit lies in the user's subtrees (not merely above them, as the ancestors shown for navigation),
+    or in the history of their units (what they were formed from in 2025), which is theirs to read."""
+    return _under(user, unit, None) or any(unit.path.startswith(path) for path in user_history_paths(user))
 
 
 def has_scope(user) -> bool:

@@ -1,12 +1,17 @@
 """Pages of the unit tree: provinces → province → district → commune, and search."""
 
+import datetime as dt
+
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from communes.models import AdministrativeUnit, Level, Membership, Role
-from communes.months import month_code, this_month
-from communes.permissions import in_scope
+from communes.models import REFORM_DATE, AdministrativeUnit, Level, Lineage, Membership, Role
+from communes.months import month_code, requested_day, this_month
+from communes.permissions import in_scope, pick_at
 
 SEARCH_PAGE_SIZE = 50
 
@@ -19,8 +24,12 @@ DASHBOARDS = {
 
 
 def _unit_or_404(request, code: str, level: str) -> AdministrativeUnit:
-    units = AdministrativeUnit.objects.visible_to(request.user).select_related("parent")
-    return get_object_or_404(units, code=code, level=level)
+    """A unit the user may see (its ancestors too, for navigation), its code resolved on ?on= (default today)."""
+    units = AdministrativeUnit.objects.visible_to(request.user).select_related("parent").filter(code=code, level=level)
+    unit = pick_at(list(units), requested_day(request))
+    if unit is None:
+        raise Http404
+    return unit
 
 
 def _children(request, unit: AdministrativeUnit):
@@ -60,7 +69,10 @@ def _monthly_links(request, unit: AdministrativeUnit) -> dict:
     """This month, and whether the unit's monthly reports are open to the user: a unit seen only as the ancestor
     of one's own is not (the report pages answer 404). No query: visible_to already read the memberships."""
     user = request.user
-    return {"this_month": month_code(this_month()), "reports_in_scope": in_scope(user, unit)}
+    # A unit merged away reports no more: its last month is the one to open.
+    today = timezone.localdate()
+    month = this_month() if unit.in_force_on(today) or not unit.valid_to else unit.day_in_force.replace(day=1)
+    return {"this_month": month_code(month), "reports_in_scope": in_scope(user, unit)}
 
 
 def unit_url_name(level: str) -> str:
@@ -69,13 +81,39 @@ def unit_url_name(level: str) -> str:
 
 @require_GET
 def province_list(request):
-    provinces = (
-        AdministrativeUnit.objects.visible_to(request.user)
-        .filter(level=Level.PROVINCE)
-        .with_child_counts()
-        .in_vietnamese_order()
+    """The provinces in force on ?on= (default today): the 34 since July 2025, the 63 before."""
+    day = requested_day(request)
+    visible = AdministrativeUnit.objects.visible_to(request.user).filter(level=Level.PROVINCE)
+    provinces = list(visible.current(on=day).with_child_counts().in_vietnamese_order())
+    if not provinces and "on" not in request.GET:
+        # Someone whose provinces all ended (Kon Tum's office) sees them as they last stood, not an empty list.
+        last = visible.filter(valid_to__lte=day).order_by("-valid_to").values_list("valid_to", flat=True).first()
+        if last:
+            day = last - dt.timedelta(days=1)
+            provinces = list(visible.current(on=day).with_child_counts().in_vietnamese_order())
+    context = {
+        "provinces": provinces,
+        "day": day,
+        "before_reform": day < REFORM_DATE,
+        "last_day_before": REFORM_DATE - dt.timedelta(days=1),
+        "reform_date": REFORM_DATE,
+    }
+    return render(request, "communes/province_list.html", context)
+
+
+def _lineage(unit: AdministrativeUnit) -> dict:
+    """What the unit was formed from and what it became (one query), each with the dates that tell them apart."""
+    links = list(
+        Lineage.objects.filter(Q(successor=unit) | Q(predecessor=unit)).select_related(
+            "predecessor__parent", "successor__parent"
+        )
     )
-    return render(request, "communes/province_list.html", {"provinces": provinces})
+    formed_from = [link for link in links if link.successor_id == unit.pk]
+    merged_into = [link for link in links if link.predecessor_id == unit.pk]
+    return {
+        "formed_from": sorted(formed_from, key=lambda link: (link.predecessor.sort_key, link.predecessor.code)),
+        "merged_into": sorted(merged_into, key=lambda link: (link.successor.sort_key, link.successor.code)),
+    }
 
 
 @require_GET
@@ -91,6 +129,7 @@ def province_detail(request, code: str):
             "districts": [u for u in children if u.level == Level.DISTRICT],
             # Since July 2025 communes may sit directly under their province.
             "communes": [u for u in children if u.level == Level.COMMUNE],
+            **_lineage(province),
         },
     )
 
@@ -106,6 +145,7 @@ def district_detail(request, code: str):
             "ancestors": district.ancestors(),
             "communes": _children(request, district),
             **_monthly_links(request, district),
+            **_lineage(district),
         },
     )
 
@@ -121,6 +161,7 @@ def commune_detail(request, code: str):
             "ancestors": commune.ancestors(),
             "villages": _children(request, commune),
             **_monthly_links(request, commune),
+            **_lineage(commune),
         },
     )
 

@@ -16,8 +16,8 @@ from monthly.excel_template import export_template
 from monthly.services import ReportError
 
 
-def _district(request, code: str):
-    district = unit_or_404(request, code, levels=[Level.DISTRICT])
+def _district(request, code: str, month: dt.date):
+    district = unit_or_404(request, code, levels=[Level.DISTRICT], on=month)
     require(can_edit(request.user, district), _("Chỉ cán bộ huyện mới nhập số liệu của huyện bằng tệp Excel."))
     return district
 
@@ -26,7 +26,7 @@ def _district(request, code: str):
 def template(request, code: str, month: dt.date):
     """The district's template for the month, prefilled with the figures as they stand."""
     period = month
-    district = _district(request, code)
+    district = _district(request, code, month)
     try:
         filename, content_type, content = export_template(district=district, period=period)
     except ReportError as exc:
@@ -41,7 +41,7 @@ def upload(request, code: str, month: dt.date):
     """Save a filled template: the communes whose figures changed, in one transaction, or nothing with every error
     listed."""
     period = month
-    district = _district(request, code)
+    district = _district(request, code, month)
     uploaded = request.FILES.get("file")
     try:
         if uploaded is None:

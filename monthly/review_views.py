@@ -73,7 +73,7 @@ def _district_reports(district: AdministrativeUnit, period: dt.date) -> list[Rep
 @require_GET
 def district_month(request, code: str, month: dt.date):
     """A district's communes for one month: who has entered, sent, been returned or approved."""
-    district = unit_or_404(request, code, [Level.DISTRICT])
+    district = unit_or_404(request, code, [Level.DISTRICT], on=month)
     period = month
     ancestors = district.ancestors()
     province = province_of(district, ancestors)
@@ -130,7 +130,7 @@ def district_month(request, code: str, month: dt.date):
 @require_POST
 def district_submit_all(request, code: str, month: dt.date):
     """Send every draft or returned report of the district; say which units had nothing to send."""
-    district = unit_or_404(request, code, [Level.DISTRICT])
+    district = unit_or_404(request, code, [Level.DISTRICT], on=month)
     period = month
     require(can_edit(request.user, district), _("Chỉ cán bộ huyện phụ trách mới được gửi báo cáo của huyện."))
     try:
@@ -173,7 +173,7 @@ def _seen(request) -> dict[int, int] | None:
 @require_POST
 def district_approve_all(request, code: str, month: dt.date):
     """Approve every submitted report of the district at once (the office)."""
-    district = unit_or_404(request, code, [Level.DISTRICT])
+    district = unit_or_404(request, code, [Level.DISTRICT], on=month)
     period = month
     require(can_review(request.user, district), _("Chỉ Văn phòng điều phối mới được duyệt báo cáo."))
     try:

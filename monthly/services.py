@@ -81,7 +81,7 @@ def is_overdue(period: dt.date, due_day: int, report_status: str | None, today: 
 def province_due_day(unit: AdministrativeUnit) -> int:
     if unit.level == Level.PROVINCE:
         return unit.report_due_day
-    day = AdministrativeUnit.objects.filter(path=f"{unit.province_code}/").values_list("report_due_day", flat=True)
+    day = AdministrativeUnit.objects.filter(path=unit.province_path).values_list("report_due_day", flat=True)
     return day.first() or 25
 
 

@@ -94,7 +94,11 @@ def monthly_home(request):
             .first()
         )
         if membership is not None:
-            return redirect("monthly:district", code=membership.unit.code, month=month)
+            district = membership.unit
+            # Districts ended with the 2025 reform: a district's official lands on its last month.
+            if district.valid_to and not district.in_force_on(month):
+                month = district.day_in_force.replace(day=1)
+            return redirect("monthly:district", code=district.code, month=month)
     return redirect("monthly:overdue", month=month)
 
 
@@ -329,7 +333,7 @@ def _render_report(
 
 def _report_target(request, code: str, month: dt.date):
     """The unit, month and programme an action names: 404 out of scope or for a bad month."""
-    unit = unit_or_404(request, code, REPORTING_LEVELS)
+    unit = unit_or_404(request, code, REPORTING_LEVELS, on=month)
     period = month
     return unit, period, services.programme_for(period)
 

@@ -11,7 +11,7 @@ class UnitProvinceFilter(ProvinceFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(unit__path__startswith=f"{self.value()}/")
+            return queryset.filter(unit__path__startswith=self.value())
         return queryset
 
 

@@ -46,9 +46,9 @@ def missing_months(scope: AdministrativeUnit | None, months: Iterable[dt.date]) 
     if scope is not None:
         communes = communes.filter(path__startswith=scope.path)
     first = {
-        row["unit_id"]: (row["first"], row["unit__kind"])
+        row["unit_id"]: (row["first"], row["unit__kind"], row["unit__valid_to"])
         for row in Report.objects.filter(unit__in=communes, status=ReportStatus.APPROVED, period__lte=months[-1])
-        .values("unit_id", "unit__kind")
+        .values("unit_id", "unit__kind", "unit__valid_to")
         .annotate(first=Min("period"))
         .order_by()
     }
@@ -61,8 +61,12 @@ def missing_months(scope: AdministrativeUnit | None, months: Iterable[dt.date]) 
         month
         for month in months
         if any(
-            since <= month and kind in kinds_by_year[month.year] and (unit_id, month) not in known
-            for unit_id, (since, kind) in first.items()
+            # A commune merged away in 2025 has no result after its last month.
+            since <= month
+            and (until is None or month < until)
+            and kind in kinds_by_year[month.year]
+            and (unit_id, month) not in known
+            for unit_id, (since, kind, until) in first.items()
         )
     ]
 

@@ -24,7 +24,7 @@ def _attachment(filename: str, content_type: str, content: bytes) -> HttpRespons
 def statuses_excel(request, code: str, month: dt.date):
     """The month's status of every district and rural commune of a province, district or commune, as .xlsx."""
     period = month
-    scope = unit_or_404(request, code, EXPORT_LEVELS)
+    scope = unit_or_404(request, code, EXPORT_LEVELS, on=month)
     return _attachment(*statuses_workbook(scope=scope, period=period, user=request.user))
 
 
@@ -32,5 +32,5 @@ def statuses_excel(request, code: str, month: dt.date):
 def values_excel(request, code: str, month: dt.date):
     """The figures of the month's commune reports in a province, district or commune, as .xlsx."""
     period = month
-    scope = unit_or_404(request, code, EXPORT_LEVELS)
+    scope = unit_or_404(request, code, EXPORT_LEVELS, on=month)
     return _attachment(*values_workbook(scope=scope, period=period, user=request.user))

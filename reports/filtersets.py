@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Subquery
+from django.db.models import F, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -90,7 +91,16 @@ class StatusFilterSet(django_filters.FilterSet):
 
     def filter_subtree(self, queryset, name, value):
         # Only narrows: the queryset is already the user's scope, so a unit of another province gives nothing.
-        path = AdministrativeUnit.objects.filter(code=value).order_by("path").values("path")[:1]
+        # A reused code (2025) names the unit in force in the month asked for (else today): of the units with the
+        # code begun by then, the one ending last (communes.permissions.pick_at, in SQL).
+        month = self.form.cleaned_data.get("month") if hasattr(self.form, "cleaned_data") else None
+        day = month or timezone.localdate()
+        path = (
+            AdministrativeUnit.objects.filter(code=value)
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            .order_by(F("valid_to").desc(nulls_first=True), "path")
+            .values("path")[:1]
+        )
         return queryset.filter(unit__path__startswith=Subquery(path))
 
     def filter_tier(self, queryset, name, value):

@@ -112,6 +112,28 @@ def tracked_units(scope: AdministrativeUnit | None = None) -> QuerySet:
     return judged_units(scope)
 
 
+UNIT_FIELDS = (
+    "pk",
+    "code",
+    "level",
+    "kind",
+    "path",
+    "region",
+    "applies_tdmnpb_thresholds",
+    "commune_group",
+    "valid_from",
+    "valid_to",
+)
+
+
+def _judged_in(units, period: dt.date, judged: dict) -> list[AdministrativeUnit]:
+    """Only the kinds this programme's sets judge get a status (a ward, a town: none), and only units that existed
+    in the month (the 2025 reform: Kon Tum's communes until June 2025, the merged Quảng Ngãi's since July)."""
+    return [
+        u for u in units.only(*UNIT_FIELDS) if u.kind in judged.get(u.level, JudgedKinds()) and u.in_force_on(period)
+    ]
+
+
 @transaction.atomic
 def recompute_statuses(*, period: dt.date, units, programme: Programme | None = None) -> int:
     """Evaluate units for a month from their approved figures (carried forward) and store their statuses.
@@ -123,15 +145,15 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
     if programme is None:
         return 0
     unit_queryset = units if isinstance(units, QuerySet) else None
-    units = list(units.only("pk", "code", "level", "kind", "path", "applies_tdmnpb_thresholds", "commune_group"))
-    # Only the kinds this programme's sets judge get a status (a ward, a town: none).
     judged = judged_kinds(programme)
-    units = [u for u in units if u.kind in judged.get(u.level, JudgedKinds())]
+    units = _judged_in(units, period, judged)
     if not units:
         return 0
     province_codes = {u.province_code for u in units}
+    # By path: a province code of the list before the reform may name another province since (51, 15, 24…).
+    paths = {u.province_path for u in units}
     regions = dict(
-        AdministrativeUnit.objects.filter(level=Level.PROVINCE, code__in=province_codes).values_list("code", "region")
+        AdministrativeUnit.objects.filter(level=Level.PROVINCE, path__in=paths).values_list("path", "region")
     )
     definitions = build_programmes_by_province(programme.code, province_codes, month_end(period))
     codes = dict(Measure.objects.values_list("pk", "code"))
@@ -168,7 +190,7 @@ def _status(unit, period, programme, definitions, regions, codes, by_measure_id,
         unit,
         period,
         values,
-        province_region=regions.get(unit.province_code, ""),
+        province_region=regions.get(unit.province_path, ""),
         definition=definitions[unit.province_code],
         summary=True,
     )

@@ -5,6 +5,7 @@ Scope is decided where the HTML pages decide it (communes.permissions): a unit o
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
@@ -13,7 +14,8 @@ from api.views import FILTER_BACKENDS, read_only_schema
 from communes.api.serializers import AdministrativeUnitSerializer
 from communes.filtersets import AdministrativeUnitFilterSet, province_region
 from communes.models import AdministrativeUnit
-from communes.months import UnitCodeConverter
+from communes.months import UnitCodeConverter, parse_day
+from communes.permissions import pick_at
 
 
 @extend_schema_view(**read_only_schema(AdministrativeUnitSerializer))
@@ -33,10 +35,14 @@ class AdministrativeUnitViewSet(viewsets.ReadOnlyModelViewSet):
         return units.annotate(province_region=province_region())
 
     def get_object(self) -> AdministrativeUnit:
-        # Codes repeat across levels in rare cases: pick as the HTML pages do (communes.permissions.unit_or_404).
+        # Codes repeat across levels in rare cases and across the 2025 reform: pick as the HTML pages do
+        # (communes.permissions.unit_or_404).
         # PostgreSQL refuses NUL in a string parameter, so a code holding one is simply not found.
         code = self.kwargs["code"]
-        unit = None if "\x00" in code else self.get_queryset().filter(code=code).order_by("level").first()
+        units = [] if "\x00" in code else list(self.get_queryset().filter(code=code).order_by("level"))
+        # Codes were reused in 2025: resolved on ?as_of= (default today), as the pages resolve ?on=.
+        day = parse_day(self.request.query_params.get("as_of", "")) or timezone.localdate()
+        unit = pick_at(units, day)
         if unit is None:
             raise NotFound
         self.check_object_permissions(self.request, unit)

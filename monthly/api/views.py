@@ -86,7 +86,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def create(self, request, *args, **kwargs):
         data = self._validated(ReportCreateSerializer)
-        unit = unit_or_404(request, data["unit"], REPORTING_LEVELS)
+        unit = unit_or_404(request, data["unit"], REPORTING_LEVELS, on=data["month"])
         require_editor(request.user, unit, NOT_EDITOR)
         existed = Report.objects.filter(unit=unit, period=data["month"]).exists()
         try:

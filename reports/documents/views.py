@@ -89,7 +89,7 @@ def _urls(kind: str, unit, period: dt.date) -> dict:
 @require_GET
 def document(request, kind: str, code: str, month: dt.date):
     """The document as a PDF (shown in the browser, saved under a telling name), or ?preview=1 for its HTML."""
-    unit = unit_or_404(request, code, LEVELS[kind])
+    unit = unit_or_404(request, code, LEVELS[kind], on=month)
     period = month
     # An official document is Vietnamese whatever language the portal is read in.
     with translation.override(DOCUMENT_LANGUAGE):
@@ -107,7 +107,7 @@ def document(request, kind: str, code: str, month: dt.date):
 @require_http_methods(["GET", "POST"])
 def document_form(request, kind: str, code: str, month: dt.date):
     """Before printing: number, date, signer, title, recipients; remembered for the unit."""
-    unit = unit_or_404(request, code, LEVELS[kind])
+    unit = unit_or_404(request, code, LEVELS[kind], on=month)
     period = month
     editable = can_set(request.user, kind, unit)
     saved, initial = builders.settings_for(kind, unit, period)

@@ -93,7 +93,11 @@ def test_every_rural_commune_has_twelve_approved_reports_with_every_measure(load
 def test_the_four_communes_of_chi_thi_05_are_recognised_and_at_risk(loaded):
     december = _december()
     recognised = _in_force(RecognisedTier.STANDARD)
-    names = dict(AdministrativeUnit.objects.filter(code__in=AT_RISK, level=Level.COMMUNE).values_list("code", "name"))
+    names = dict(
+        AdministrativeUnit.objects.filter(code__in=AT_RISK, level=Level.COMMUNE, valid_from__isnull=True).values_list(
+            "code", "name"
+        )
+    )
     assert set(names.values()) == {"Xã Ia Chim", "Xã Đắk Pék", "Xã Đắk Môn", "Xã Đắk KRoong"}
     for code in AT_RISK:
         assert code in recognised

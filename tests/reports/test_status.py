@@ -606,3 +606,60 @@ def test_reported_shares_are_replaced_by_the_computed_ones(tree, ladder, approve
 
     failing = _status(tree.dak_glei).sets["district-standard"]["failing"]
     assert (failing["10.1"], failing["10.2"]) == ([0, 100, 100], [0, 10, 10])
+
+
+def test_a_province_code_reused_in_2025_does_not_change_the_old_provinces_thresholds(tree, approved):
+    # Since July 2025 code 62 is no province, but 64 (Gia Lai) is reused by nothing here; give the other province's
+    # code to a post-reform province of another region and check Kon Tum's commune keeps Tây Nguyên's threshold.
+    from communes.models import REFORM_DATE, AdministrativeUnit, Kind
+
+    AdministrativeUnit.objects.create(
+        code="62",
+        level=Level.PROVINCE,
+        kind=Kind.TINH,
+        name="Tỉnh Mới",
+        short_name="Mới",
+        region="DBSH",
+        valid_from=REFORM_DATE,
+    )
+    AdministrativeUnit.objects.filter(path__startswith="62/").update(valid_to=REFORM_DATE)
+    approved(tree.dak_pek, MAY, {**GOOD, "income_per_capita": "53"})  # Tây Nguyên 2024: 54
+
+    recompute_statuses(period=MAY, units=tracked_units())
+
+    assert _standard(tree.dak_pek)["failing"] == {"10.1": [53, 54, 1]}
+
+
+def test_a_month_judges_only_the_units_that_existed_then(tree, approved):
+    from communes.models import REFORM_DATE, AdministrativeUnit, Kind
+
+    approved(tree.dak_pek, MAY, GOOD)
+    AdministrativeUnit.objects.filter(path__startswith="62/").update(valid_to=REFORM_DATE)
+    new_province = AdministrativeUnit.objects.create(
+        code="51",
+        level=Level.PROVINCE,
+        kind=Kind.TINH,
+        name="Tỉnh Quảng Ngãi",
+        short_name="Quảng Ngãi",
+        valid_from=REFORM_DATE,
+    )
+    merged = AdministrativeUnit.objects.create(
+        code="23341",
+        level=Level.COMMUNE,
+        kind=Kind.XA,
+        name="Xã Đăk Pék",
+        short_name="Đăk Pék",
+        parent=new_province,
+        valid_from=REFORM_DATE,
+    )
+    august = dt.date(2025, 8, 1)
+    approved(merged, august, GOOD)
+
+    recompute_statuses(period=MAY, units=tracked_units())
+    recompute_statuses(period=august, units=tracked_units())
+
+    assert not Status.objects.filter(unit=merged, period=MAY).exists()
+    assert Status.objects.filter(unit=merged, period=august).exists()
+    # Kon Tum's Đắk Pék ended with June 2025: no result after, though its May 2024 figures would carry.
+    assert Status.objects.filter(unit=tree.dak_pek, period=MAY).exists()
+    assert not Status.objects.filter(unit=tree.dak_pek, period=august).exists()

@@ -1,0 +1,67 @@
+"""The 2025 reform as an office meets it: the merged Quảng Ngãi's office opens Xã Đăk Pék, follows "Hình thành từ"
+to the Xã Đắk Pék of Kon Tum (until 30/06/2025), and comes back through "Đã sáp nhập vào"."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Level, Lineage, Role
+from tests.factories import MembershipFactory, kon_tum_tree
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_new_provinces_office_follows_the_lineage_both_ways(live_server, page: Page):
+    tree = kon_tum_tree()
+    AdministrativeUnit.objects.filter(path__startswith="62/").update(valid_to=REFORM_DATE)
+    quang_ngai = AdministrativeUnit.objects.create(
+        code="51",
+        level=Level.PROVINCE,
+        kind=Kind.TINH,
+        name="Tỉnh Quảng Ngãi",
+        short_name="Quảng Ngãi",
+        valid_from=REFORM_DATE,
+    )
+    dak_pek = AdministrativeUnit.objects.create(
+        code="23341",
+        level=Level.COMMUNE,
+        kind=Kind.XA,
+        name="Xã Đăk Pék",
+        short_name="Đăk Pék",
+        parent=quang_ngai,
+        valid_from=REFORM_DATE,
+    )
+    Lineage.objects.create(successor=quang_ngai, predecessor=tree.province)
+    for old in (tree.dak_mon, tree.dak_pek):
+        Lineage.objects.create(successor=dak_pek, predecessor=old)
+    MembershipFactory(unit=quang_ngai, role=Role.OFFICE, user__username="vpdp.quangngai")
+
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Tên đăng nhập").fill("vpdp.quangngai")
+    page.get_by_label("Mật khẩu").fill("matkhau-thu-nghiem")
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    page.goto(f"{live_server.url}/provinces/")
+    expect(page.locator(".period-switch")).to_contain_text("Danh mục từ ngày 01/07/2025")
+    page.get_by_role("link", name="Tỉnh Quảng Ngãi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tỉnh Quảng Ngãi")
+    expect(page.locator(".lineage")).to_contain_text("Tỉnh Kon Tum")
+    page.get_by_role("link", name="Xã Đăk Pék").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xã Đăk Pék")
+    expect(page.locator(".facts")).to_contain_text("từ 01/07/2025")
+
+    # Formed from the Đắk Pék of Kon Tum: the link opens that unit, on its last day.
+    lineage = page.locator(".lineage")
+    expect(lineage.get_by_role("heading", name="Hình thành từ")).to_be_visible()
+    lineage.get_by_role("link", name="Xã Đắk Pék").click()
+    expect(page).to_have_url(re.compile(r"/communes/23353/\?on=2025-06-30$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xã Đắk Pék")
+    expect(page.locator(".facts")).to_contain_text("đến 30/06/2025")
+    expect(page.locator(".breadcrumbs")).to_contain_text("Huyện Đắk Glei")
+
+    # And back: merged into Xã Đăk Pék.
+    expect(page.locator(".lineage").get_by_role("heading", name="Đã sáp nhập vào")).to_be_visible()
+    page.locator(".lineage").get_by_role("link", name="Xã Đăk Pék").click()
+    expect(page).to_have_url(re.compile(r"/communes/23341/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xã Đăk Pék")

@@ -1,0 +1,209 @@
+"""A code is resolved at a date (issue 14, item 3): the 2025 reform reused codes, so 23341 is the test tree's
+Xã Đắk Môn until 30/06/2025 and Xã Đăk Pék since; pages with a month resolve it in that month, other pages on
+?on= (default today), the API on as_of. Unit pages show the lineage both ways."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Level, Lineage
+from communes.permissions import pick_at
+from criteria.yaml_io import import_criteria_text
+from tests.criteria.samples import STANDARD
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reformed(tree):
+    """The test tree ends on 30/06/2025; the merged Quảng Ngãi begins, with Xã Đăk Pék under the old 23341."""
+    AdministrativeUnit.objects.filter(pk__in=[u.pk for u in vars(tree).values()]).update(valid_to=REFORM_DATE)
+    AdministrativeUnit.objects.filter(path__startswith="62/").update(valid_to=REFORM_DATE)
+    quang_ngai = AdministrativeUnit.objects.create(
+        code="51",
+        level=Level.PROVINCE,
+        kind=Kind.TINH,
+        name="Tỉnh Quảng Ngãi",
+        short_name="Quảng Ngãi",
+        valid_from=REFORM_DATE,
+    )
+    dak_pek = AdministrativeUnit.objects.create(
+        code="23341",
+        level=Level.COMMUNE,
+        kind=Kind.XA,
+        name="Xã Đăk Pék",
+        short_name="Đăk Pék",
+        parent=quang_ngai,
+        valid_from=REFORM_DATE,
+    )
+    for old in (tree.dak_mon, tree.dak_pek):
+        Lineage.objects.create(successor=dak_pek, predecessor=old)
+    Lineage.objects.create(successor=quang_ngai, predecessor=tree.province)
+    return quang_ngai, dak_pek
+
+
+@pytest.fixture
+def admin_client():
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+def test_paths_keep_the_two_lists_apart(tree, reformed):
+    quang_ngai, dak_pek = reformed
+    assert (quang_ngai.path, dak_pek.path) == ("2025/51/", "2025/51/23341/")
+    assert (dak_pek.province_code, dak_pek.province_path) == ("51", "2025/51/")
+    assert tree.dak_mon.province_path == "62/"
+
+
+def test_pick_at_takes_the_unit_in_force_then_the_last_one_ended(tree, reformed):
+    _quang_ngai, dak_pek = reformed
+    both = [AdministrativeUnit.objects.get(pk=tree.dak_mon.pk), dak_pek]
+    assert pick_at(both, dt.date(2024, 6, 1)).name == "Xã Đắk Môn"
+    assert pick_at(both, dt.date(2025, 6, 30)).name == "Xã Đắk Môn"
+    assert pick_at(both, REFORM_DATE).name == "Xã Đăk Pék"
+    # A unit merged away still opens on its last day's terms: Kon Tum, asked for today.
+    assert pick_at([AdministrativeUnit.objects.get(pk=tree.province.pk)], dt.date(2026, 12, 2)).name == "Tỉnh Kon Tum"
+    assert pick_at([], dt.date(2026, 1, 1)) is None
+
+
+def test_a_page_with_a_month_resolves_the_code_in_that_month(tree, reformed, admin_client):
+    import_criteria_text(STANDARD)
+    before = admin_client.get(reverse("monthly:report", args=["23341", "2024-06"]))
+    assert before.status_code == 200
+    assert before.context["unit"].name == "Xã Đắk Môn"
+    after = admin_client.get(reverse("monthly:report", args=["23341", "2026-03"]))
+    assert after.status_code == 200
+    assert after.context["unit"].name == "Xã Đăk Pék"
+
+
+def test_other_pages_take_on_and_default_to_today(tree, reformed, admin_client):
+    url = reverse("communes:commune-detail", args=["23341"])
+    today = admin_client.get(url)
+    assert today.context["unit"].name == "Xã Đăk Pék"
+    assert "Hiệu lực" in today.text
+    assert "từ 01/07/2025" in today.text
+    old = admin_client.get(url, {"on": "2024-06-01"})
+    assert old.context["unit"].name == "Xã Đắk Môn"
+    assert "đến 30/06/2025" in old.text
+    # An unreadable day counts as not given.
+    assert admin_client.get(url, {"on": "2024-13-45"}).context["unit"].name == "Xã Đăk Pék"
+
+
+def test_unit_pages_link_the_lineage_both_ways(tree, reformed, admin_client):
+    page = admin_client.get(reverse("communes:commune-detail", args=["23341"])).text
+    assert "Hình thành từ" in page
+    assert f'href="{reverse("communes:commune-detail", args=["23341"])}?on=2025-06-30">Xã Đắk Môn</a>' in page
+    assert f'href="{reverse("communes:commune-detail", args=["23353"])}?on=2025-06-30">Xã Đắk Pék</a>' in page
+    old = admin_client.get(reverse("communes:commune-detail", args=["23353"])).text
+    assert "Đã sáp nhập vào" in old
+    assert f'href="{reverse("communes:commune-detail", args=["23341"])}">Xã Đăk Pék</a>' in old
+
+
+def test_the_province_list_shows_one_list_at_a_time(tree, reformed, admin_client):
+    today = admin_client.get(reverse("communes:province-list"))
+    assert [p.code for p in today.context["provinces"]] == ["51"]
+    assert "Xem danh mục trước 01/07/2025" in today.text
+    before = admin_client.get(reverse("communes:province-list"), {"on": "2025-06-30"})
+    assert sorted(p.code for p in before.context["provinces"]) == ["62", "64"]
+    assert 'href="/provinces/62/?on=2025-06-30"' in before.text
+
+
+def test_the_api_resolves_a_code_on_as_of(tree, reformed):
+    api = APIClient()
+    api.force_authenticate(UserFactory(is_superuser=True))
+    assert api.get("/api/v1/units/23341/").json()["name"] == "Xã Đăk Pék"
+    assert api.get("/api/v1/units/23341/", {"as_of": "2024-06-01"}).json()["name"] == "Xã Đắk Môn"
+    listed = api.get("/api/v1/units/", {"province": "51"}).json()
+    assert {u["code"] for u in listed["results"]} == {"51", "23341"}
+
+
+def test_search_labels_each_unit_with_its_period(tree, reformed, admin_client):
+    page = admin_client.get(reverse("communes:search"), {"q": "dak pek"}).text
+    assert "Xã Đắk Pék" in page
+    assert "Xã Đăk Pék" in page
+    assert "(đến 30/06/2025)" in page
+    assert "(từ 01/07/2025)" in page
+
+
+# ---------------------------------------------------------------- scope across the reform (item 6)
+
+
+def _member(unit, role):
+    from tests.factories import MembershipFactory
+
+    user = MembershipFactory(unit=unit, role=role).user
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_new_provinces_office_reads_kon_tums_history_but_cannot_change_it(tree, reformed, district_user):
+    from communes.models import Role
+    from monthly.services import save_values, submit_report
+
+    import_criteria_text(STANDARD)
+    quang_ngai, _dak_pek = reformed
+    report = submit_report(
+        report=save_values(
+            unit=tree.dak_pek, period=dt.date(2024, 5, 1), raw={"income_per_capita": "40"}, by=district_user
+        ),
+        by=district_user,
+    )
+    office = _member(quang_ngai, Role.OFFICE)
+    assert office.get(reverse("communes:province-detail", args=["62"])).status_code == 200
+    assert office.get(reverse("communes:commune-detail", args=["23353"])).status_code == 200
+    page = office.get(reverse("monthly:report", args=["23353", "2024-05"]))
+    assert page.status_code == 200
+    assert page.context["can_review"] is False  # history is read-only: no approve or return buttons
+    approve = office.post(reverse("monthly:approve", args=["23353", "2024-05"]), {"version": report.version})
+    assert approve.status_code == 403
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    # The other province of the test tree is no predecessor of Quảng Ngãi.
+    assert office.get(reverse("communes:commune-detail", args=["23617"])).status_code == 404
+
+
+def test_a_communes_people_read_only_the_communes_it_was_formed_from(tree, reformed):
+    from communes.models import Role
+
+    _quang_ngai, dak_pek = reformed
+    # A neighbour: Xã Đắk Xú's history went to another new commune, with part of the divided Đắk Pék.
+    neighbour = AdministrativeUnit.objects.create(
+        code="23380",
+        level=Level.COMMUNE,
+        kind=Kind.XA,
+        name="Xã Bờ Y",
+        short_name="Bờ Y",
+        parent=dak_pek.parent,
+        valid_from=REFORM_DATE,
+    )
+    dak_xu = AdministrativeUnit.objects.get(code="23380", valid_from__isnull=True)
+    Lineage.objects.create(successor=neighbour, predecessor=dak_xu)
+    Lineage.objects.create(successor=neighbour, predecessor=tree.dak_pek, is_split=True)
+    Lineage.objects.filter(successor=dak_pek, predecessor=tree.dak_pek).update(is_split=True)
+
+    viewer = _member(dak_pek, Role.VIEWER)
+    assert viewer.get(reverse("communes:commune-detail", args=["23353"])).status_code == 200
+    assert viewer.get(reverse("communes:commune-detail", args=["23341"]), {"on": "2024-06-01"}).status_code == 200
+    # Not the neighbour's own history, though both took part of Đắk Pék.
+    assert viewer.get(reverse("communes:commune-detail", args=["23380"]), {"on": "2024-06-01"}).status_code == 404
+    assert viewer.get(reverse("communes:commune-detail", args=["23380"])).status_code == 404
+
+
+def test_a_pre_reform_membership_keeps_its_period_and_nothing_after(tree, reformed):
+    from communes.models import Role
+
+    import_criteria_text(STANDARD)
+    district = _member(tree.dak_glei, Role.DISTRICT)
+    assert district.get(reverse("monthly:report", args=["23341", "2024-06"])).status_code == 200
+    assert district.get(reverse("monthly:report", args=["23341", "2026-03"])).status_code == 404
+    # Its own unit's page, as it stood, even today; never the commune that reuses the code.
+    assert district.get(reverse("communes:commune-detail", args=["23341"])).context["unit"].name == "Xã Đắk Môn"
+    # Its provinces list shows Kon Tum as it last stood, not an empty page.
+    listed = district.get(reverse("communes:province-list"))
+    assert [p.code for p in listed.context["provinces"]] == ["62"]

@@ -463,6 +463,8 @@ class Lineage(models.Model):
 class Role(models.TextChoices):
     OFFICE = "office", _("Văn phòng điều phối NTM")
     DISTRICT = "district", _("Cán bộ huyện")
+    # Since July 2025 there are no districts: a commune's own officials enter and send its figures.
+    COMMUNE = "commune", _("Cán bộ xã")
     DEPARTMENT = "department", _("Sở, ngành")
     VIEWER = "viewer", _("Người xem")
 

@@ -65,9 +65,13 @@ def has_scope(user) -> bool:
 # ---------------------------------------------------------------- doing
 
 
+REPORTER_ROLES = {Role.DISTRICT, Role.COMMUNE}
+
+
 def can_edit(user, unit: AdministrativeUnit) -> bool:
-    """Enter and submit a unit's monthly figures: a district official of the unit's district."""
-    return _under(user, unit, {Role.DISTRICT})
+    """Enter and submit a unit's monthly figures: a district official of the unit's district (until June 2025), or
+    an official of the commune itself (since)."""
+    return _under(user, unit, REPORTER_ROLES)
 
 
 def can_review(user, unit: AdministrativeUnit) -> bool:

@@ -51,7 +51,7 @@ def home(request):
     office = next((m for m in memberships if m.role == Role.OFFICE), None)
     if office is not None:
         return redirect("reports:province-dashboard", code=office.unit.province_code)
-    district = next((m for m in memberships if m.role == Role.DISTRICT), None)
+    district = next((m for m in memberships if m.role in {Role.DISTRICT, Role.COMMUNE}), None)
     if district is not None:
         return redirect(unit_url_name(district.unit.level), code=district.unit.code)
     reader = next((m for m in memberships if m.role in {Role.DEPARTMENT, Role.VIEWER}), None)

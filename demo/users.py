@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
-from communes.models import AdministrativeUnit, Kind, Level, Membership, Role
+from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Membership, Role
 
 DEMO_PROVINCE_CODE = "62"  # Tỉnh Kon Tum
 DEMO_DISTRICT_CODE = "610"  # Huyện Đắk Glei
@@ -53,6 +54,7 @@ class DemoUser:
     unit_code: str | None
     title: str
     department: str = ""  # as written on the criteria this department answers for
+    since_reform: bool = False  # a unit of the list since 01/07/2025 (codes were reused: 23341)
 
 
 DEMO_USERS = [
@@ -67,6 +69,18 @@ DEMO_USERS = [
         department="Sở Nông nghiệp và PTNT",
     ),
     DemoUser("xem.kontum", "Lê Thu Trang", Role.VIEWER, DEMO_PROVINCE_CODE, "Ban Dân tộc tỉnh Kon Tum"),
+    # Since July 2025: the merged Quảng Ngãi (51, with Kon Tum) and Xã Đăk Pék (23341: Đắk Pék and the town).
+    DemoUser(
+        "vpdp.quangngai",
+        "Phạm Minh Tuấn",
+        Role.OFFICE,
+        "51",
+        "Văn phòng Điều phối NTM tỉnh Quảng Ngãi (từ 07/2025)",
+        since_reform=True,
+    ),
+    DemoUser(
+        "xa.dakpek", "Y Liên", Role.COMMUNE, "23341", "UBND xã Đăk Pék, tỉnh Quảng Ngãi (từ 07/2025)", since_reform=True
+    ),
     DemoUser("quantri", "Quản trị hệ thống", None, None, "Quản trị hệ thống"),
 ]
 
@@ -94,10 +108,11 @@ def load_demo_users() -> tuple[list[DemoUser], list[str]]:
     """Create one user per role, each with a membership in the demo province; the users, and the usernames whose
     password someone changed (kept: a run never puts the published password back)."""
     User = get_user_model()
+    wanted = {(d.unit_code, d.since_reform) for d in DEMO_USERS if d.unit_code}
     units = {
-        u.code: u
-        for u in AdministrativeUnit.objects.filter(
-            code__in=[DEMO_PROVINCE_CODE, DEMO_DISTRICT_CODE], level__in=[Level.PROVINCE, Level.DISTRICT]
+        (u.code, u.valid_from is not None): u
+        for u in AdministrativeUnit.objects.filter(code__in={code for code, _since in wanted}).filter(
+            Q(valid_from__isnull=True) | Q(valid_from=REFORM_DATE)
         )
     }
     kept = []
@@ -118,10 +133,11 @@ def load_demo_users() -> tuple[list[DemoUser], list[str]]:
             user.save(update_fields=["password"])
         elif not user.check_password(DEMO_PASSWORD):
             kept.append(user.username)
-        if demo.role:
+        unit = units.get((demo.unit_code, demo.since_reform))
+        if demo.role and unit is not None:
             Membership.objects.update_or_create(
                 user=user,
-                unit=units[demo.unit_code],
+                unit=unit,
                 role=demo.role,
                 defaults={"title": demo.title, "department": demo.department},
             )

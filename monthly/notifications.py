@@ -36,7 +36,7 @@ def announcements_for(user, unit: AdministrativeUnit, *, days: int = ANNOUNCEMEN
     # The memberships the page's scope check already read: no query for anyone who is not a district official.
     paths = [
         path
-        for path in user_unit_paths(user, {Role.DISTRICT})
+        for path in user_unit_paths(user, {Role.DISTRICT, Role.COMMUNE})
         if unit.path.startswith(path) or path.startswith(unit.path)
     ]
     if not paths:
@@ -54,11 +54,14 @@ def announcements_for(user, unit: AdministrativeUnit, *, days: int = ANNOUNCEMEN
 
 
 def district_officials(unit: AdministrativeUnit) -> QuerySet:
-    """Active users with an email address who enter this unit's figures: district officials of a unit above it."""
+    """Active users with an email address who enter this unit's figures: district officials of a unit above it, or
+    the commune's own officials."""
     paths = [unit.path[: i + 1] for i, ch in enumerate(unit.path) if ch == "/"]
     return (
         get_user_model()
-        .objects.filter(is_active=True, memberships__role=Role.DISTRICT, memberships__unit__path__in=paths)
+        .objects.filter(
+            is_active=True, memberships__role__in=[Role.DISTRICT, Role.COMMUNE], memberships__unit__path__in=paths
+        )
         .exclude(email="")
         .distinct()
         .order_by("pk")

@@ -212,17 +212,19 @@ class DistrictReview:
 def _review_sections(reviewable, period: dt.date) -> tuple[list[DistrictReview], int]:
     """The month's reports of the reviewable units grouped by district (two queries), and the number of provinces."""
     # Provinces and districts in one query, with the communes of each district counted.
+    # Only the units of the month's structure: districts until June 2025, communes under their province since.
     heads = list(
         reviewable.filter(level__in=[Level.PROVINCE, Level.DISTRICT])
+        .current(on=period)
         .annotate(commune_count=Count("children", filter=Q(children__level=Level.COMMUNE)))
         .in_vietnamese_order()
     )
     provinces = {u.path: u for u in heads if u.level == Level.PROVINCE}
     groups: dict[str, DistrictReview] = {}
     for unit in heads:
-        if unit.level == Level.DISTRICT and unit.province_code + "/" in provinces:
+        if unit.level == Level.DISTRICT and unit.province_path in provinces:
             groups[unit.path] = DistrictReview(
-                district=unit, province=provinces[unit.province_code + "/"], commune_count=unit.commune_count
+                district=unit, province=provinces[unit.province_path], commune_count=unit.commune_count
             )
     # Communes right under a province (the two-tier structure since July 2025) form their own group.
     direct = {
@@ -236,8 +238,10 @@ def _review_sections(reviewable, period: dt.date) -> tuple[list[DistrictReview],
         .order_by("unit__path")
     )
     for report in reports:
-        parts = report.unit.path.split("/")
-        group = groups.get(f"{parts[0]}/{parts[1]}/") or direct.get(f"{parts[0]}/")
+        ancestors = report.unit.ancestor_paths
+        group = next((groups[path] for path in ancestors if path in groups), None) or direct.get(
+            report.unit.province_path
+        )
         if group is None:
             continue
         group.counts[report.status] += 1
@@ -290,15 +294,19 @@ def overdue(request, month: dt.date):
         raise Http404(_("Không có đơn vị nào trong phạm vi của bạn."))
     # Only the communes the criteria in force judge are asked for figures (wards and towns are not).
     judged = judged_kinds_in(period, Level.COMMUNE)
-    scope = only_judged(AdministrativeUnit.objects.in_scope_of(request.user).filter(level=Level.COMMUNE), judged)
+    # The communes that existed in the month: Kon Tum's until June 2025, the merged Quảng Ngãi's since.
+    scope = only_judged(
+        AdministrativeUnit.objects.in_scope_of(request.user).filter(level=Level.COMMUNE).current(on=period), judged
+    )
     today = timezone.localdate()
 
-    due_days = dict(AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("code", "report_due_day"))
+    # By path: province codes were reused in 2025.
+    due_days = dict(AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("path", "report_due_day"))
     communes = list(scope.select_related("parent").in_vietnamese_order())
     reports = {r.unit_id: r for r in Report.objects.filter(period=period, unit__in=scope)}
     pending, late, dues = [], [], set()
     for commune in communes:
-        due = services.due_date(period, due_days.get(commune.province_code) or 25)
+        due = services.due_date(period, due_days.get(commune.province_path) or 25)
         dues.add(due)
         report = reports.get(commune.pk)
         row = UnitRow(unit=commune, report=report)

@@ -426,7 +426,7 @@ def return_report(*, report: Report, by, reason: str, expected_version: int | No
     """Send a submitted report back to the district with the reason it must be corrected."""
     reason = (reason or "").strip()
     if not reason:
-        raise ReportError(_("Phải ghi lý do trả lại để cán bộ huyện biết cần sửa gì."))
+        raise ReportError(_("Phải ghi lý do trả lại để cán bộ huyện, xã biết cần sửa gì."))
     report = _lock(report)
     refuse_if_changed(report, expected_version)
     if report.status != ReportStatus.SUBMITTED:

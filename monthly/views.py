@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.forms import BoundField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +31,6 @@ from communes.permissions import (
     can_edit,
     can_review,
     departments_of,
-    is_district_official,
     is_office,
     require,
     unit_or_404,
@@ -85,20 +85,30 @@ def monthly_home(request):
     """The most useful monthly page for the person: the office reviews, a district enters, others watch."""
     month = this_month()
     if is_office(request.user):
+        # An office whose provinces all ended with the 2025 reform (Kon Tum's) lands on their last month.
+        offices = [
+            m.unit for m in Membership.objects.filter(user=request.user, role=Role.OFFICE).select_related("unit")
+        ]
+        if offices and not any(u.in_force_on(month) for u in offices):
+            month = max(u.day_in_force for u in offices).replace(day=1)
         return redirect("monthly:review", month=month)
-    if is_district_official(request.user):
-        membership = (
-            Membership.objects.filter(user=request.user, role=Role.DISTRICT, unit__level=Level.DISTRICT)
-            .select_related("unit")
-            .order_by("unit__path")
-            .first()
+    membership = (
+        Membership.objects.filter(
+            Q(role=Role.DISTRICT, unit__level=Level.DISTRICT) | Q(role=Role.COMMUNE, unit__level=Level.COMMUNE),
+            user=request.user,
         )
-        if membership is not None:
-            district = membership.unit
-            # Districts ended with the 2025 reform: a district's official lands on its last month.
-            if district.valid_to and not district.in_force_on(month):
-                month = district.day_in_force.replace(day=1)
-            return redirect("monthly:district", code=district.code, month=month)
+        .select_related("unit")
+        .order_by("unit__path")
+        .first()
+    )
+    if membership is not None:
+        unit = membership.unit
+        # Districts ended with the 2025 reform: a district's official lands on its last month.
+        if unit.valid_to and not unit.in_force_on(month):
+            month = unit.day_in_force.replace(day=1)
+        if membership.role == Role.COMMUNE:
+            return redirect("monthly:report", code=unit.code, month=month)
+        return redirect("monthly:district", code=unit.code, month=month)
     return redirect("monthly:overdue", month=month)
 
 
@@ -348,7 +358,7 @@ def report_page(request, code: str, month: dt.date):
     """GET: the report (an entry form for the district while it is open). POST: save the draft."""
     unit, period, programme = _report_target(request, code, month)
     if request.method == "POST":
-        require(can_edit(request.user, unit), _("Chỉ cán bộ huyện phụ trách mới được nhập số liệu của đơn vị này."))
+        require(can_edit(request.user, unit), _("Chỉ cán bộ huyện, xã phụ trách mới được nhập số liệu của đơn vị này."))
     if programme is None:
         return _no_programme(request, unit, period, status=200 if request.method == "GET" else 409)
     if refusal := not_judged_page(request, unit, period, status=200 if request.method == "GET" else 409):
@@ -411,7 +421,7 @@ def _action(request, code: str, month: dt.date, *, allowed, denied: str):
 def report_submit(request, code: str, month: dt.date):
     """Send the saved figures to the office (nothing typed but unsaved is sent)."""
     unit, period, programme, report, refused = _action(
-        request, code, month, allowed=can_edit, denied=_("Chỉ cán bộ huyện phụ trách mới được gửi báo cáo này.")
+        request, code, month, allowed=can_edit, denied=_("Chỉ cán bộ huyện, xã phụ trách mới được gửi báo cáo này.")
     )
     if refused:
         return refused
@@ -476,7 +486,7 @@ def report_return(request, code: str, month: dt.date):
         month,
         service=services.return_report,
         form="return",
-        empty=_("Phải ghi lý do trả lại để cán bộ huyện biết cần sửa gì."),
+        empty=_("Phải ghi lý do trả lại để cán bộ huyện, xã biết cần sửa gì."),
         done=_("Đã trả lại báo cáo %(unit)s tháng %(month)s cho huyện."),
     )
 

@@ -30,8 +30,8 @@ from monthly.filtersets import ReportFilterSet
 from monthly.models import Report, Value
 
 # The web's sentences (monthly.views), so they share its translations.
-NOT_EDITOR = _("Chỉ cán bộ huyện phụ trách mới được nhập số liệu của đơn vị này.")
-NOT_SUBMITTER = _("Chỉ cán bộ huyện phụ trách mới được gửi báo cáo này.")
+NOT_EDITOR = _("Chỉ cán bộ huyện, xã phụ trách mới được nhập số liệu của đơn vị này.")
+NOT_SUBMITTER = _("Chỉ cán bộ huyện, xã phụ trách mới được gửi báo cáo này.")
 
 
 def require_editor(user, unit: AdministrativeUnit, message) -> None:

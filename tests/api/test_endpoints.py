@@ -550,13 +550,13 @@ def test_only_district_officials_write(tree, official, office, viewer, role):
     report_id = _create(_client(official)).json()["id"]
     client = _client({"office": office, "viewer": viewer}[role])
     body = _assert_error(_create(client, month="2024-06"), 403)
-    assert body["detail"] == "Chỉ cán bộ huyện phụ trách mới được nhập số liệu của đơn vị này."
+    assert body["detail"] == "Chỉ cán bộ huyện, xã phụ trách mới được nhập số liệu của đơn vị này."
     body = _assert_error(
         client.patch(f"{ROOT}reports/{report_id}/", {"values": {"poverty_rate": 1}, "version": 1}), 403
     )
-    assert body["detail"] == "Chỉ cán bộ huyện phụ trách mới được nhập số liệu của đơn vị này."
+    assert body["detail"] == "Chỉ cán bộ huyện, xã phụ trách mới được nhập số liệu của đơn vị này."
     body = _assert_error(client.post(f"{ROOT}reports/{report_id}/submit/"), 403)
-    assert body["detail"] == "Chỉ cán bộ huyện phụ trách mới được gửi báo cáo này."
+    assert body["detail"] == "Chỉ cán bộ huyện, xã phụ trách mới được gửi báo cáo này."
     report = Report.objects.get()
     assert (report.version, report.status) == (1, ReportStatus.DRAFT)
 

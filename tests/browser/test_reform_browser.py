@@ -65,3 +65,48 @@ def test_the_new_provinces_office_follows_the_lineage_both_ways(live_server, pag
     page.locator(".lineage").get_by_role("link", name="Xã Đăk Pék").click()
     expect(page).to_have_url(re.compile(r"/communes/23341/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Xã Đăk Pék")
+
+
+def test_a_commune_official_enters_and_sends_the_communes_report(live_server, page: Page):
+    from criteria.yaml_io import import_criteria_text
+    from tests.criteria.samples import STANDARD
+
+    tree = kon_tum_tree()
+    import_criteria_text(STANDARD)
+    AdministrativeUnit.objects.filter(path__startswith="62/").update(valid_to=REFORM_DATE)
+    quang_ngai = AdministrativeUnit.objects.create(
+        code="51",
+        level=Level.PROVINCE,
+        kind=Kind.TINH,
+        name="Tỉnh Quảng Ngãi",
+        short_name="Quảng Ngãi",
+        valid_from=REFORM_DATE,
+    )
+    dak_pek = AdministrativeUnit.objects.create(
+        code="23341",
+        level=Level.COMMUNE,
+        kind=Kind.XA,
+        name="Xã Đăk Pék",
+        short_name="Đăk Pék",
+        parent=quang_ngai,
+        valid_from=REFORM_DATE,
+    )
+    Lineage.objects.create(successor=dak_pek, predecessor=tree.dak_pek)
+    MembershipFactory(unit=dak_pek, role=Role.COMMUNE, user__username="xa.dakpek")
+
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Tên đăng nhập").fill("xa.dakpek")
+    page.get_by_label("Mật khẩu").fill("matkhau-thu-nghiem")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Báo cáo tháng").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xã Đăk Pék")
+
+    # August 2025: the commune's first month of its own, still judged by the 2021-2025 criteria.
+    page.goto(f"{live_server.url}/monthly/23341/2025-08/")
+    page.get_by_label("Thu nhập bình quân đầu người", exact=True).fill("52")
+    page.get_by_label("Tỷ lệ hộ nghèo đa chiều").fill("4,5")
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu bản nháp")
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.locator(".messages")).to_contain_text("Đã gửi báo cáo Xã Đăk Pék tháng 08/2025")
+    expect(page.locator(".report-flags")).to_contain_text("Đã gửi")

@@ -207,3 +207,93 @@ def test_a_pre_reform_membership_keeps_its_period_and_nothing_after(tree, reform
     # Its provinces list shows Kon Tum as it last stood, not an empty page.
     listed = district.get(reverse("communes:province-list"))
     assert [p.code for p in listed.context["provinces"]] == ["62"]
+
+
+# ---------------------------------------------------------------- each month's structure (item 5, part)
+
+
+def test_the_review_desk_and_overdue_board_follow_the_months_structure(tree, reformed, district_user):
+    from communes.models import Role
+    from monthly.services import save_values, submit_report
+
+    import_criteria_text(STANDARD)
+    quang_ngai, dak_pek = reformed
+    august = dt.date(2025, 8, 1)  # after the reform, still judged by the 2021-2025 programme
+    submit_report(
+        report=save_values(unit=dak_pek, period=august, raw={"income_per_capita": "50"}, by=district_user),
+        by=district_user,
+    )
+    office = _member(quang_ngai, Role.OFFICE)
+
+    desk = office.get(reverse("monthly:review", args=["2025-08"]))
+    assert desk.status_code == 200
+    assert [r.unit.name for s in desk.context["sections"] for r in s.waiting] == ["Xã Đăk Pék"]
+    assert [s.district for s in desk.context["sections"]] == [None]  # no districts since July 2025
+
+    board = office.get(reverse("monthly:overdue", args=["2025-08"]))
+    assert board.context["commune_total"] == 1  # Xã Đăk Pék only: Kon Tum's communes ended in June 2025
+    assert board.context["sent_total"] == 1
+    # Kon Tum's 2024 is history to the new office: its board of May 2024 lists the old communes.
+    old_board = office.get(reverse("monthly:overdue", args=["2024-05"]))
+    assert {r.unit.name for r in old_board.context["pending"]} >= {"Xã Đắk Pék", "Xã Đắk Môn"}
+    assert "Xã Đăk Pék" not in {r.unit.name for r in old_board.context["pending"]}
+
+
+def test_a_commune_official_enters_sends_corrects_and_the_office_approves(tree, reformed):
+    from communes.models import Role
+    from monthly.models import Report
+
+    import_criteria_text(STANDARD)
+    quang_ngai, dak_pek = reformed
+    official, office = _member(dak_pek, Role.COMMUNE), _member(quang_ngai, Role.OFFICE)
+    url = lambda action="": reverse(f"monthly:{action or 'report'}", args=["23341", "2025-08"])  # noqa: E731
+
+    # The official's "Báo cáo tháng" opens the commune's own report.
+    home = official.get(reverse("monthly:home"))
+    assert home.status_code == 302
+    assert home.url.startswith(reverse("monthly:report", args=["23341", "2025-01"])[:-8])
+
+    saved = official.post(url(), {"version": "0", "m_income_per_capita": "52", "m_poverty_rate": "4"})
+    assert saved.status_code == 302
+    report = Report.objects.get(unit=dak_pek)
+    assert official.post(url("submit"), {"version": report.version}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted"
+
+    returned = office.post(url("return"), {"version": report.version, "reason": "Thu nhập chưa khớp điều tra."})
+    assert returned.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "returned"
+
+    official.post(url(), {"version": str(report.version), "m_income_per_capita": "51", "m_poverty_rate": "4"})
+    report.refresh_from_db()
+    official.post(url("submit"), {"version": report.version})
+    report.refresh_from_db()
+    assert office.post(url("approve"), {"version": report.version}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "approved"
+    assert report.values.get(measure__code="income_per_capita").number == 51
+
+
+def test_a_commune_official_reads_but_cannot_change_the_predecessors_reports(tree, reformed):
+    from communes.models import Role
+
+    import_criteria_text(STANDARD)
+    _quang_ngai, dak_pek = reformed
+    official = _member(dak_pek, Role.COMMUNE)
+    page = official.get(reverse("monthly:report", args=["23353", "2024-05"]))
+    assert page.status_code == 200
+    refused = official.post(
+        reverse("monthly:report", args=["23353", "2024-05"]), {"version": "0", "m_income_per_capita": "60"}
+    )
+    assert refused.status_code == 403
+    # Nor a commune of another district's history, nor another new commune.
+    assert official.get(reverse("monthly:report", args=["23380", "2024-05"])).status_code == 404
+
+
+def test_the_old_provinces_office_and_district_land_on_their_last_month(tree, reformed):
+    from communes.models import Role
+
+    office, district = _member(tree.province, Role.OFFICE), _member(tree.dak_glei, Role.DISTRICT)
+    assert office.get(reverse("monthly:home")).url == reverse("monthly:review", args=["2025-06"])
+    assert district.get(reverse("monthly:home")).url == reverse("monthly:district", args=["610", "2025-06"])

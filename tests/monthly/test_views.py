@@ -265,7 +265,7 @@ def test_return_needs_a_reason_and_the_district_sees_it(tree, district_user, dis
     report = _submitted(tree, district_user)
     response = office_client.post(_url("monthly-return"), {"reason": "   "})
     assert response.status_code == 400
-    assert "Phải ghi lý do trả lại để cán bộ huyện biết cần sửa gì." in response.text
+    assert "Phải ghi lý do trả lại để cán bộ huyện, xã biết cần sửa gì." in response.text
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
 

@@ -75,3 +75,39 @@ def kon_tum_tree() -> KonTumTree:
     kbang = unit("625", "Huyện KBang", Level.DISTRICT, gia_lai)
     other = unit("23617", "Xã Đông", Level.COMMUNE, kbang)
     return KonTumTree(kon_tum, dak_glei, ngoc_hoi, dak_pek, dak_mon, dak_glei_town, gia_lai, other)
+
+
+@dataclass
+class ReformedTree:
+    quang_ngai: AdministrativeUnit
+    dak_pek: AdministrativeUnit
+
+
+def reform_kon_tum(tree: KonTumTree) -> ReformedTree:
+    """The 2025 reform over the test tree: Kon Tum's units end on 30/06/2025; the merged Quảng Ngãi (51) begins,
+    with Xã Đăk Pék under the reused code 23341 (the tree's Xã Đắk Môn), formed from Đắk Môn and Đắk Pék."""
+    from communes.models import REFORM_DATE, Kind, Lineage
+
+    AdministrativeUnit.objects.filter(pk__in=[u.pk for u in vars(tree).values()]).update(valid_to=REFORM_DATE)
+    AdministrativeUnit.objects.filter(path__startswith="62/").update(valid_to=REFORM_DATE)
+    quang_ngai = AdministrativeUnit.objects.create(
+        code="51",
+        level=Level.PROVINCE,
+        kind=Kind.TINH,
+        name="Tỉnh Quảng Ngãi",
+        short_name="Quảng Ngãi",
+        valid_from=REFORM_DATE,
+    )
+    dak_pek = AdministrativeUnit.objects.create(
+        code="23341",
+        level=Level.COMMUNE,
+        kind=Kind.XA,
+        name="Xã Đăk Pék",
+        short_name="Đăk Pék",
+        parent=quang_ngai,
+        valid_from=REFORM_DATE,
+    )
+    for old in (tree.dak_mon, tree.dak_pek):
+        Lineage.objects.create(successor=dak_pek, predecessor=old)
+    Lineage.objects.create(successor=quang_ngai, predecessor=tree.province)
+    return ReformedTree(quang_ngai, dak_pek)

@@ -6,35 +6,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Level, Lineage, Role
-from tests.factories import MembershipFactory, kon_tum_tree
+from communes.models import Role
+from tests.factories import MembershipFactory, kon_tum_tree, reform_kon_tum
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_new_provinces_office_follows_the_lineage_both_ways(live_server, page: Page):
-    tree = kon_tum_tree()
-    AdministrativeUnit.objects.filter(path__startswith="62/").update(valid_to=REFORM_DATE)
-    quang_ngai = AdministrativeUnit.objects.create(
-        code="51",
-        level=Level.PROVINCE,
-        kind=Kind.TINH,
-        name="Tỉnh Quảng Ngãi",
-        short_name="Quảng Ngãi",
-        valid_from=REFORM_DATE,
-    )
-    dak_pek = AdministrativeUnit.objects.create(
-        code="23341",
-        level=Level.COMMUNE,
-        kind=Kind.XA,
-        name="Xã Đăk Pék",
-        short_name="Đăk Pék",
-        parent=quang_ngai,
-        valid_from=REFORM_DATE,
-    )
-    Lineage.objects.create(successor=quang_ngai, predecessor=tree.province)
-    for old in (tree.dak_mon, tree.dak_pek):
-        Lineage.objects.create(successor=dak_pek, predecessor=old)
+    quang_ngai = reform_kon_tum(kon_tum_tree()).quang_ngai
     MembershipFactory(unit=quang_ngai, role=Role.OFFICE, user__username="vpdp.quangngai")
 
     page.goto(f"{live_server.url}/login/")
@@ -71,27 +50,8 @@ def test_a_commune_official_enters_and_sends_the_communes_report(live_server, pa
     from criteria.yaml_io import import_criteria_text
     from tests.criteria.samples import STANDARD
 
-    tree = kon_tum_tree()
     import_criteria_text(STANDARD)
-    AdministrativeUnit.objects.filter(path__startswith="62/").update(valid_to=REFORM_DATE)
-    quang_ngai = AdministrativeUnit.objects.create(
-        code="51",
-        level=Level.PROVINCE,
-        kind=Kind.TINH,
-        name="Tỉnh Quảng Ngãi",
-        short_name="Quảng Ngãi",
-        valid_from=REFORM_DATE,
-    )
-    dak_pek = AdministrativeUnit.objects.create(
-        code="23341",
-        level=Level.COMMUNE,
-        kind=Kind.XA,
-        name="Xã Đăk Pék",
-        short_name="Đăk Pék",
-        parent=quang_ngai,
-        valid_from=REFORM_DATE,
-    )
-    Lineage.objects.create(successor=dak_pek, predecessor=tree.dak_pek)
+    dak_pek = reform_kon_tum(kon_tum_tree()).dak_pek
     MembershipFactory(unit=dak_pek, role=Role.COMMUNE, user__username="xa.dakpek")
 
     page.goto(f"{live_server.url}/login/")

@@ -13,37 +13,15 @@ from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Level, Lineag
 from communes.permissions import pick_at
 from criteria.yaml_io import import_criteria_text
 from tests.criteria.samples import STANDARD
-from tests.factories import UserFactory
+from tests.factories import UserFactory, reform_kon_tum
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def reformed(tree):
-    """The test tree ends on 30/06/2025; the merged Quảng Ngãi begins, with Xã Đăk Pék under the old 23341."""
-    AdministrativeUnit.objects.filter(pk__in=[u.pk for u in vars(tree).values()]).update(valid_to=REFORM_DATE)
-    AdministrativeUnit.objects.filter(path__startswith="62/").update(valid_to=REFORM_DATE)
-    quang_ngai = AdministrativeUnit.objects.create(
-        code="51",
-        level=Level.PROVINCE,
-        kind=Kind.TINH,
-        name="Tỉnh Quảng Ngãi",
-        short_name="Quảng Ngãi",
-        valid_from=REFORM_DATE,
-    )
-    dak_pek = AdministrativeUnit.objects.create(
-        code="23341",
-        level=Level.COMMUNE,
-        kind=Kind.XA,
-        name="Xã Đăk Pék",
-        short_name="Đăk Pék",
-        parent=quang_ngai,
-        valid_from=REFORM_DATE,
-    )
-    for old in (tree.dak_mon, tree.dak_pek):
-        Lineage.objects.create(successor=dak_pek, predecessor=old)
-    Lineage.objects.create(successor=quang_ngai, predecessor=tree.province)
-    return quang_ngai, dak_pek
+    reform = reform_kon_tum(tree)
+    return reform.quang_ngai, reform.dak_pek
 
 
 @pytest.fixture

@@ -631,27 +631,10 @@ def test_a_province_code_reused_in_2025_does_not_change_the_old_provinces_thresh
 
 
 def test_a_month_judges_only_the_units_that_existed_then(tree, approved):
-    from communes.models import REFORM_DATE, AdministrativeUnit, Kind
+    from tests.factories import reform_kon_tum
 
     approved(tree.dak_pek, MAY, GOOD)
-    AdministrativeUnit.objects.filter(path__startswith="62/").update(valid_to=REFORM_DATE)
-    new_province = AdministrativeUnit.objects.create(
-        code="51",
-        level=Level.PROVINCE,
-        kind=Kind.TINH,
-        name="Tỉnh Quảng Ngãi",
-        short_name="Quảng Ngãi",
-        valid_from=REFORM_DATE,
-    )
-    merged = AdministrativeUnit.objects.create(
-        code="23341",
-        level=Level.COMMUNE,
-        kind=Kind.XA,
-        name="Xã Đăk Pék",
-        short_name="Đăk Pék",
-        parent=new_province,
-        valid_from=REFORM_DATE,
-    )
+    merged = reform_kon_tum(tree).dak_pek
     august = dt.date(2025, 8, 1)
     approved(merged, august, GOOD)
 

@@ -41,7 +41,8 @@ class MonthField(forms.CharField):
         try:
             return parse_month(text)
         except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid") from None
+            # django-filter formats each message with %: a "%" typed into the month must not be read as one.
+            raise ValidationError(str(exc).replace("%", "%%"), code="invalid") from None
 
 
 @extend_schema_field(

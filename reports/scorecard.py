@@ -117,6 +117,18 @@ def _history_chart(history: list[HistoryPoint], result: ProgrammeResult | None) 
     )
 
 
+def _predecessors_recognitions(commune: AdministrativeUnit) -> list[Recognition]:
+    """A commune formed in 2025 inherits no recognition: its predecessors' decisions are its history (one query,
+    for post-reform communes only)."""
+    if not commune.is_post_reform:
+        return []
+    return list(
+        Recognition.objects.filter(unit__successor_links__successor=commune)
+        .select_related("unit__parent")
+        .order_by("unit__sort_key", "decision_date", "pk")
+    )
+
+
 def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> dict:
     """One commune for a month: every indicator of its sets explained, its history, its decisions, and what it
     lacks for the next tier (thirteen queries: ancestors, programme, the programme's four, measures, figures,
@@ -138,6 +150,7 @@ def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> 
         r.unit = commune  # watch_list names the unit; no query
     watch = watch_list({commune.pk: status}, in_force) if status else []
     plans = list(CommunePlan.objects.filter(unit=commune).order_by("year", "tier"))
+
     demo_units = AdministrativeUnit.objects.filter(path__startswith=commune.path, is_demo=True).exists()
     in_force_ids = {r.pk for r in in_force}
     revoked_ids = {r.pk for r in recognitions if r.revoked_date is not None and r.revoked_date <= month_end(period)}
@@ -158,6 +171,7 @@ def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> 
         "status": status,
         "stale": period in stale,
         "recognitions": recognitions,
+        "history_recognitions": _predecessors_recognitions(commune),
         "in_force_ids": in_force_ids,
         "revoked_ids": revoked_ids,
         "recognition": highest_by_unit(in_force).get(commune.pk),

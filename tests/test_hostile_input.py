@@ -162,3 +162,10 @@ def test_parse_number_either_reads_a_finite_number_or_refuses(raw):
     except InvalidValue:
         return
     assert number.is_finite()
+
+
+def test_a_month_with_a_percent_sign_is_the_apis_400(tree, client_for, office_user):
+    # django-filter formats its messages with %: the month's text, quoted in the message, must not break it.
+    response = client_for(office_user).get("/api/v1/reports/", {"month": "5%Úw"})
+    assert response.status_code == 400
+    assert "5%Úw" in str(response.json())

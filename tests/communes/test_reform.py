@@ -275,3 +275,33 @@ def test_the_old_provinces_office_and_district_land_on_their_last_month(tree, re
     office, district = _member(tree.province, Role.OFFICE), _member(tree.dak_glei, Role.DISTRICT)
     assert office.get(reverse("monthly:home")).url == reverse("monthly:review", args=["2025-06"])
     assert district.get(reverse("monthly:home")).url == reverse("monthly:district", args=["610", "2025-06"])
+
+
+def test_recognitions_stay_on_the_units_that_received_them(tree, reformed):
+    from communes.models import Role
+    from criteria.models import Programme
+    from records.models import RecognisedTier, Recognition
+
+    import_criteria_text(STANDARD)
+    quang_ngai, dak_pek = reformed
+    Recognition.objects.create(
+        unit=tree.dak_pek,
+        programme=Programme.objects.get(code="2021-2025"),
+        tier=RecognisedTier.STANDARD,
+        decision_number="1380/QĐ-UBND",
+        decision_date=dt.date(2021, 12, 30),
+        issuer="Chủ tịch UBND tỉnh Kon Tum",
+    )
+    office = _member(quang_ngai, Role.OFFICE)
+    page = office.get(reverse("reports:scorecard", args=["23341"]), {"month": "2025-08"})
+    assert page.status_code == 200
+    # The new commune has none of its own; Đắk Pék's decision shows as history, with the unit it belongs to.
+    assert page.context["recognitions"] == []
+    assert page.context["recognition"] is None
+    assert [r.decision_number for r in page.context["history_recognitions"]] == ["1380/QĐ-UBND"]
+    assert "Quyết định công nhận của các đơn vị trước sáp nhập" in page.text
+    assert "Xã Đắk Pék, Huyện Đắk Glei" in page.text
+    # Kon Tum's own commune keeps it as its recognition.
+    old = office.get(reverse("reports:scorecard", args=["23353"]), {"month": "2024-12"})
+    assert [r.decision_number for r in old.context["recognitions"]] == ["1380/QĐ-UBND"]
+    assert old.context["history_recognitions"] == []

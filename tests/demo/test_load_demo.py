@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from communes.models import AdministrativeUnit, Level, Membership, Role
+from communes.models import REFORM_DATE, AdministrativeUnit, Level, Membership, Role
 from tests.factories import kon_tum_tree
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +18,23 @@ def _development(settings):
 
 @pytest.fixture(autouse=True)
 def _provinces_present():
-    """load_demo imports the national list only when provinces are missing; 61 stand-ins keep these tests small."""
+    """load_demo imports the national lists only when provinces are missing: 61 stand-ins before the reform (and
+    the test tree's two) and 34 after keep these tests small."""
     AdministrativeUnit.objects.bulk_create(
         [
             AdministrativeUnit(code=str(i), level=Level.PROVINCE, name=f"Tỉnh {i}", kind="tinh", path=f"{i}/")
             for i in range(100, 161)
+        ]
+        + [
+            AdministrativeUnit(
+                code=str(i),
+                level=Level.PROVINCE,
+                name=f"Tỉnh {i}",
+                kind="tinh",
+                path=f"2025/{i}/",
+                valid_from=REFORM_DATE,
+            )
+            for i in range(200, 234)
         ]
     )
 
@@ -90,3 +102,15 @@ def test_a_changed_password_is_never_put_back(capsys):
     assert admin.check_password("mat-khau-rieng-cua-tinh")
     out = capsys.readouterr().out
     assert re.search(r"quantri +Quản trị hệ thống \(mật khẩu đã được đổi, giữ nguyên\)", out)
+
+
+def test_a_database_without_the_2025_list_gets_it_and_the_new_demo_users(capsys):
+    kon_tum_tree()
+    AdministrativeUnit.objects.filter(valid_from=REFORM_DATE).delete()
+    call_command("load_demo")
+    assert "Từ 01/07/2025:" in capsys.readouterr().out
+    assert AdministrativeUnit.objects.filter(level=Level.PROVINCE, valid_from=REFORM_DATE, code="51").exists()
+    office = Membership.objects.get(user__username="vpdp.quangngai")
+    commune = Membership.objects.get(user__username="xa.dakpek")
+    assert (office.role, office.unit.name, office.unit.path) == (Role.OFFICE, "Tỉnh Quảng Ngãi", "2025/51/")
+    assert (commune.role, commune.unit.name, commune.unit.path) == (Role.COMMUNE, "Xã Đăk Pék", "2025/51/23341/")

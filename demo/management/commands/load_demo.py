@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from communes.management.commands.import_villages import load_village_rows
-from communes.models import AdministrativeUnit, Kind, Level
+from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Level
 from demo.story import load_demo_statuses
 from demo.users import DEMO_PASSWORD, DEMO_PROVINCE_CODE, demo_village_rows, load_demo_users
 
@@ -40,7 +40,12 @@ class Command(BaseCommand):
                 f"DEBUG đang tắt: load_demo không tạo tài khoản với mật khẩu công khai '{DEMO_PASSWORD}' trên máy "
                 "chủ có thể là máy thật. Nếu đây là máy trình diễn, chạy lại với --allow-demo-passwords."
             )
-        if AdministrativeUnit.objects.filter(level=Level.PROVINCE).count() < 63:
+        # Both lists: a database made before the 2025 list was loaded (no post-reform provinces) gets it too.
+        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+        if (
+            provinces.filter(valid_from__isnull=True).count() < 63
+            or provinces.filter(valid_from=REFORM_DATE).count() < 34
+        ):
             call_command("import_divisions", stdout=self.stdout)
 
         # The national criteria sets as the portal ships them (unverified thresholds marked as such).

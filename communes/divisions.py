@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.db import connection
 
 from communes.models import REFORM_DATE, AdministrativeUnit, Level, Lineage, split_name
 from communes.regions import PROVINCE_REGIONS
@@ -94,7 +95,18 @@ def import_all() -> ImportResult:
     }
     _sync_lineage(units, result)
     result.classified = inherit_classification()
+    analyze_tables(AdministrativeUnit, Lineage)
     return result
+
+
+def analyze_tables(*models) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load. Until autovacuum gets to them (and never inside
+    the loading transaction) the planner may scan the unit table once per row of a join: seconds per query."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _sync_era(era: str, rows: dict[str, list[tuple]], result: ImportResult) -> dict[str, dict[str, AdministrativeUnit]]:

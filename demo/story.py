@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from communes.divisions import analyze_tables
 from communes.models import AdministrativeUnit, Kind, Level
 from criteria.definitions import build_programme
 from criteria.evaluation import IndicatorDef, ProgrammeDef, SetDef, UnitProfile, choose_threshold
@@ -44,7 +45,7 @@ from demo.plots import (
     rng_for,
 )
 from demo.users import DEMO_PROVINCE_CODE, load_demo_users
-from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value
+from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value, ValueChange
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports.models import Status
 from reports.services import DERIVED_DISTRICT_MEASURES, recompute_statuses, tracked_units
@@ -405,9 +406,11 @@ def load_demo_statuses(stdout: TextIO | None = None) -> DemoStory:
         story.targets = _write_targets(province, ngoc_hoi)
         story.plans = _write_plans(plots)
 
+    analyze_tables(Report, Value, ReportEvent, ValueChange)
     units = tracked_units(province)
     for period in MONTHS:
         story.statuses += recompute_statuses(period=period, units=units, programme=programme)
+    analyze_tables(Status)
     _report(stdout, story, province, programme)
     return story
 

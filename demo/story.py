@@ -2,19 +2,17 @@
 
 Kon Tum (62) is the demo province. What comes from the news and what is invented:
 
-- From the news, so not marked as demo: the 2025 targets of Chương trình hành động 3299/CTr-UBND
-  (04/10/2022) and Ngọc Hồi's 2024 target of Chỉ thị 05/CT-UBND (22/01/2024).
-- Invented, but shaped by the news: every monthly figure (entered by the demo district user and approved by
-  the demo coordination office), the recognition decisions (numbers and dates), the communes' plans and the
-  TDMNPB flags. Chỉ thị 05 names Ia Chim, Đắk Pék, Đắk Môn and Đắk KRoong as recognised communes with more
-  than 30% of their criteria no longer met, and asks Ngọc Hồi to finish the district NTM target by the end of
-  2024: the figures make it so.
+- From the news, so not marked as demo: the 2025 targets of Chương trình hành động 3299/CTr-UBND (04/10/2022), Ngọc
+  Hồi's 2024 target of Chỉ thị 05/CT-UBND (22/01/2024).
+- Invented, but shaped by the news: every monthly figure (entered by the demo district user and approved by the demo
+  coordination office), the recognition decisions (numbers and dates), the communes' plans and the TDMNPB flags. Chỉ
+  thị 05 names Ia Chim, Đắk Pék, Đắk Môn and Đắk KRoong as recognised communes with more than 30% of their criteria no
+  longer met, and asks Ngọc Hồi to finish the district NTM target by the end of 2024: the figures make it so.
 
-The figures are built against the criteria as loaded (fixtures/criteria, region TN, thresholds of the year),
-so the computed statuses tell the story whatever the illustrative thresholds are. Every random choice comes
-from random.Random seeded by a unit code: the same database gets the same story on every run. Running it
-again creates nothing twice: existing reports are left as they are, decisions, targets and plans are updated
-in place.
+The figures are built against the criteria as loaded (fixtures/criteria, region TN, thresholds of the year), so the
+computed statuses tell the story whatever the illustrative thresholds are. Every random choice comes from random.Random
+seeded by a unit code: the same database gets the same story on every run. Running it again creates nothing twice:
+existing reports are left as they are, decisions, targets and plans are updated in place.
 """
 
 from __future__ import annotations
@@ -45,7 +43,7 @@ from demo.plots import (
     rng_for,
 )
 from demo.users import DEMO_PROVINCE_CODE, load_demo_users
-from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value, ValueChange
+from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports.models import Status
 from reports.services import DERIVED_DISTRICT_MEASURES, recompute_statuses, tracked_units
@@ -406,11 +404,10 @@ def load_demo_statuses(stdout: TextIO | None = None) -> DemoStory:
         story.targets = _write_targets(province, ngoc_hoi)
         story.plans = _write_plans(plots)
 
-    analyze_tables(Report, Value, ReportEvent, ValueChange)
+    analyze_tables(Report, Value, ReportEvent)
     units = tracked_units(province)
     for period in MONTHS:
         story.statuses += recompute_statuses(period=period, units=units, programme=programme)
-    analyze_tables(Status)
     _report(stdout, story, province, programme)
     return story
 

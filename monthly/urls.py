@@ -17,6 +17,11 @@ urlpatterns = [
     path("monthly/district/<code:code>/<month:month>/template.xlsx", excel_views.template, name="template"),
     path("monthly/district/<code:code>/<month:month>/upload/", excel_views.upload, name="upload"),
     path("monthly/<code:code>/<month:month>/", views.report_page, name="report"),
+    path(
+        "monthly/<code:code>/<month:month>/take-predecessor/",
+        views.report_take_predecessor,
+        name="take-predecessor",
+    ),
     path("monthly/<code:code>/<month:month>/submit/", views.report_submit, name="submit"),
     path("monthly/<code:code>/<month:month>/approve/", views.report_approve, name="approve"),
     path("monthly/<code:code>/<month:month>/return/", views.report_return, name="return"),

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes.models import AdministrativeUnit, Level, Membership, Role
@@ -45,6 +46,7 @@ from monthly.figures import previous_values
 from monthly.forms import MISSING_VERSION, ReportValuesForm, input_text
 from monthly.judged import not_judged_page
 from monthly.models import Report, ReportAction
+from monthly.predecessors import Predecessors, predecessors_of, take_predecessor_values
 
 # ---------------------------------------------------------------- small helpers (review_views uses the public ones)
 
@@ -128,6 +130,8 @@ class EntryField:
     reading: IndicatorResult | None = None
     reading_set: str = ""
     range_text: str = ""
+    # The predecessors' last approved values, shown while the unit has none of its own (formed on 01/07/2025).
+    inherited: list = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -164,6 +168,8 @@ class ReportPage:
     changes: list = field(default_factory=list)
     criterion_names: dict[int, str] = field(default_factory=dict)
     due: dt.date | None = None
+    predecessors: Predecessors = field(default_factory=Predecessors)
+    takeable: int = 0  # figures the whole predecessor could fill into empty fields
 
 
 def _load_report(unit: AdministrativeUnit, period: dt.date) -> Report | None:
@@ -243,6 +249,11 @@ def _build_page(
     previous = previous_values(unit=unit, period=period)
     stored = services.form_values(unit=unit, period=period, report=report, previous=previous)
     values = {e.measure.code: stored.get(e.measure.pk) for e in entries}
+    page.predecessors = predecessors_of(unit, period)
+    if whole := page.predecessors.whole:
+        page.takeable = sum(
+            1 for e in entries if whole.values.get(e.measure.pk) is not None and values[e.measure.code] is None
+        )
     readings = _readings(page, province, values)
     page.form = form or ReportValuesForm(
         measures=[e.measure for e in entries], values=values, version=report.version if report else 0
@@ -261,6 +272,7 @@ def _build_page(
             reading=_without_verdict(reading) if reading and bound.errors else reading,
             reading_set=reading_set,
             range_text=range_text(entry.measure),
+            inherited=page.predecessors.beside(entry.measure.pk) if entry.measure.pk not in previous else [],
         )
     page.groups = _entry_groups(entries, fields)
 
@@ -393,6 +405,42 @@ def report_page(request, code: str, month: dt.date):
             request, unit, period, programme, status=409, error=exc.message, unsaved=form.raw_values()
         )
     messages.success(request, _("Đã lưu bản nháp báo cáo %(unit)s tháng %(month)s.") % _names(unit, period))
+    return redirect(_report_url(unit, period))
+
+
+@require_POST
+def report_take_predecessor(request, code: str, month: dt.date):
+    """Fill the month's empty fields with the figures of the one commune this one continues (formed whole from it
+    on 01/07/2025), as a draft to check and send."""
+    unit, period, programme = _report_target(request, code, month)
+    require(can_edit(request.user, unit), _("Chỉ cán bộ huyện, xã phụ trách mới được nhập số liệu của đơn vị này."))
+    if programme is None:
+        return _no_programme(request, unit, period, status=409)
+    if refusal := not_judged_page(request, unit, period, status=409):
+        return refusal
+    measures = {
+        e.measure.code: e.measure
+        for e in services.entry_measures(
+            programme=programme, level=unit.level, province_code=unit.province_code, on=month_end(period)
+        )
+    }
+    try:
+        _report, taken = take_predecessor_values(
+            unit=unit, period=period, by=request.user, expected_version=_seen_version(request), measures=measures
+        )
+    except services.ReportError as exc:
+        return _render_report(request, unit, period, programme, status=409, error=exc.message)
+    messages.success(
+        request,
+        ngettext(
+            "Đã lấy %(count)d số liệu của đơn vị trước sáp nhập vào bản nháp: hãy kiểm tra, sửa cho đúng với xã "
+            "rồi gửi.",
+            "Đã lấy %(count)d số liệu của đơn vị trước sáp nhập vào bản nháp: hãy kiểm tra, sửa cho đúng với xã "
+            "rồi gửi.",
+            taken,
+        )
+        % {"count": taken},
+    )
     return redirect(_report_url(unit, period))
 
 

@@ -28,6 +28,7 @@ from communes.months import month_end
 from criteria.models import Measure, MeasureKind
 from monthly.excel_versions import SHEET_VERSIONS, StaleWorkbook, TemplateVersions, read_versions, refuse_if_stale
 from monthly.figures import carried_values
+from monthly.judged import judged_kinds_in, only_judged
 from monthly.models import Report, Value, ValueChange
 from monthly.services import (
     EntryMeasure,
@@ -88,16 +89,30 @@ class UploadSummary:
 
 
 def district_month(district: AdministrativeUnit, period: dt.date) -> DistrictMonth:
-    """The communes and measures of a district's month (three queries); ReportError when no programme applies."""
+    """The communes and measures of a workbook's month (three queries); ReportError when no programme applies.
+
+    The workbook follows the month's structure: a district's communes before July 2025; since, one commune's own
+    workbook (`district` is the commune) or the whole province's for its coordination office."""
     programme = programme_for(period)
     if programme is None:
         raise ReportError(no_programme_message(period))
-    # The same communes, in the same order, as the district's month page lists.
-    communes = list(AdministrativeUnit.objects.filter(parent=district, level=Level.COMMUNE).in_vietnamese_order())
+    communes = list(workbook_communes(district, period))
     entries = entry_measures(
         programme=programme, level=Level.COMMUNE, province_code=district.province_code, on=month_end(period)
     )
     return DistrictMonth(district, period, communes, entries, {e.measure.code: e.measure for e in entries})
+
+
+def workbook_communes(unit: AdministrativeUnit, period: dt.date):
+    """The communes of the unit's workbook, in the order its pages list them (a queryset)."""
+    if unit.level == Level.COMMUNE:
+        return AdministrativeUnit.objects.filter(pk=unit.pk)
+    if unit.level == Level.PROVINCE:
+        # Wards and special zones are not asked for figures; the communes that existed in the month.
+        communes = AdministrativeUnit.objects.filter(path__startswith=unit.path, level=Level.COMMUNE).current(on=period)
+        return only_judged(communes, judged_kinds_in(period, Level.COMMUNE, unit.province_code)).in_vietnamese_order()
+    # The same communes, in the same order, as the district's month page lists.
+    return AdministrativeUnit.objects.filter(parent=unit, level=Level.COMMUNE).in_vietnamese_order()
 
 
 def current_values(
@@ -521,6 +536,13 @@ def _changed(values: Mapping[str, Any], measures: Mapping[str, Measure], current
 # ---------------------------------------------------------------- saving
 
 
+def _area_name(unit: AdministrativeUnit) -> str:
+    """What the workbook's communes belong to, for messages ("1 xã thuộc Tỉnh Quảng Ngãi")."""
+    if unit.level == Level.COMMUNE and unit.parent_id:
+        return unit.parent.name
+    return unit.name
+
+
 def apply_upload(data: bytes, *, district: AdministrativeUnit, period: dt.date, by) -> UploadSummary:
     """Check a filled template and save, in one transaction or not at all, the communes whose cells differ from
     the figures the portal holds (a row left as the template gave it: no save, no new draft, no new version).
@@ -539,7 +561,7 @@ def apply_upload(data: bytes, *, district: AdministrativeUnit, period: dt.date, 
             # Under the reports' locks: a colleague's save either landed before (and the file is refused) or
             # waits for this upload to finish.
             expected = refuse_if_stale(
-                template, {pk: units[pk] for pk in rows}, period, by=by, district_name=district.name
+                template, {pk: units[pk] for pk in rows}, period, by=by, district_name=_area_name(district)
             )
             carried = carried_values(list(rows), period)
             current = current_values(list(rows), period, carried=carried)

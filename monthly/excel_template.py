@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, Level
 from criteria.measures import allowed_range
 from criteria.models import Measure, MeasureKind
 from monthly.excel import (
@@ -160,12 +160,18 @@ def _write_facts(sheet, row: int, district, period, communes, measures) -> int:
 
 def _guide_steps(district, period) -> list[str]:
     month = f"{period:%m/%Y}"
-    return [
-        _(
+    if district.level == Level.COMMUNE:
+        purpose = _(
+            "Tệp này dùng để nhập số liệu tháng %(month)s của %(district)s rồi tải lên cổng. Điền ở sheet "
+            "'%(sheet)s': dòng của xã, mỗi cột là một số liệu."
+        )
+    else:
+        purpose = _(
             "Tệp này dùng để nhập số liệu tháng %(month)s của các xã thuộc %(district)s rồi tải lên cổng một "
             "lần. Điền ở sheet '%(sheet)s': mỗi dòng là một xã, mỗi cột là một số liệu."
         )
-        % {"month": month, "district": district.name, "sheet": SHEET_DATA},
+    return [
+        purpose % {"month": month, "district": district.name, "sheet": SHEET_DATA},
         _(
             "Dòng 1 là mã số liệu, dòng 2 là tên, dòng 3 là đơn vị tính và khoảng giá trị cho phép. Không sửa, xóa, "
             "thêm hay đổi thứ tự các dòng tiêu đề, các cột và mã xã (các ô này đã khóa)."

@@ -1,32 +1,88 @@
-"""A district's monthly figures through Excel: download the prefilled template, upload it back filled in."""
+"""Monthly figures through Excel: download the prefilled template, upload it back filled in.
+
+The workbook follows the month's structure: a district's (its officials) before July 2025; since, one commune's (its
+officials) or the whole province's (its coordination office, which may collect the communes' figures itself)."""
 
 import datetime as dt
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from communes.models import Level
-from communes.permissions import can_edit, require, unit_or_404
+from communes.models import AdministrativeUnit, Level
+from communes.months import month_code
+from communes.permissions import can_edit, can_review, require, unit_or_404
 from monthly.excel import MAX_UPLOAD_BYTES, UploadError, apply_upload, too_large_message
 from monthly.excel_template import export_template
 from monthly.services import ReportError
 
 
-def _district(request, code: str, month: dt.date):
-    district = unit_or_404(request, code, levels=[Level.DISTRICT], on=month)
-    require(can_edit(request.user, district), _("Chỉ cán bộ huyện mới nhập số liệu của huyện bằng tệp Excel."))
-    return district
+def _workbook_unit(request, code: str, month: dt.date, level: str) -> AdministrativeUnit:
+    unit = unit_or_404(request, code, levels=[level], on=month)
+    if level == Level.PROVINCE:
+        if not unit.is_post_reform:
+            # Before July 2025 each district's officials filled their own district's workbook.
+            raise Http404(_("Trước tháng 7/2025, số liệu được nhập bằng tệp Excel của từng huyện."))
+        require(can_review(request.user, unit), _("Chỉ Văn phòng điều phối mới nhập số liệu cả tỉnh bằng tệp Excel."))
+    elif level == Level.COMMUNE:
+        require(can_edit(request.user, unit), _("Chỉ cán bộ xã phụ trách mới nhập số liệu của xã bằng tệp Excel."))
+    else:
+        require(can_edit(request.user, unit), _("Chỉ cán bộ huyện mới nhập số liệu của huyện bằng tệp Excel."))
+    return unit
+
+
+WORKBOOK_PAGES = {
+    Level.DISTRICT: ("monthly:district", "monthly:template"),
+    Level.COMMUNE: ("monthly:report", "monthly:commune-template"),
+    Level.PROVINCE: ("monthly:review", "monthly:province-template"),
+}
+
+
+def _back_url(unit: AdministrativeUnit, month: dt.date) -> str:
+    """Where the workbook's figures are seen: the district's month, the commune's report, the office's desk."""
+    page, _template = WORKBOOK_PAGES[unit.level]
+    if unit.level == Level.PROVINCE:
+        return reverse(page, args=[month_code(month)])
+    return reverse(page, args=[unit.code, month_code(month)])
+
+
+def _template_url(unit: AdministrativeUnit, month: dt.date) -> str:
+    return reverse(WORKBOOK_PAGES[unit.level][1], args=[unit.code, month_code(month)])
+
+
+def template(request, code: str, month: dt.date):
+    return _template(request, code, month, Level.DISTRICT)
+
+
+def upload(request, code: str, month: dt.date):
+    return _upload(request, code, month, Level.DISTRICT)
+
+
+def commune_template(request, code: str, month: dt.date):
+    return _template(request, code, month, Level.COMMUNE)
+
+
+def commune_upload(request, code: str, month: dt.date):
+    return _upload(request, code, month, Level.COMMUNE)
+
+
+def province_template(request, code: str, month: dt.date):
+    return _template(request, code, month, Level.PROVINCE)
+
+
+def province_upload(request, code: str, month: dt.date):
+    return _upload(request, code, month, Level.PROVINCE)
 
 
 @require_GET
-def template(request, code: str, month: dt.date):
-    """The district's template for the month, prefilled with the figures as they stand."""
+def _template(request, code: str, month: dt.date, level: str):
+    """The workbook for the month, prefilled with the figures as they stand."""
     period = month
-    district = _district(request, code, month)
+    district = _workbook_unit(request, code, month, level)
     try:
         filename, content_type, content = export_template(district=district, period=period)
     except ReportError as exc:
@@ -37,11 +93,11 @@ def template(request, code: str, month: dt.date):
 
 
 @require_POST
-def upload(request, code: str, month: dt.date):
+def _upload(request, code: str, month: dt.date, level: str):
     """Save a filled template: the communes whose figures changed, in one transaction, or nothing with every error
     listed."""
     period = month
-    district = _district(request, code, month)
+    district = _workbook_unit(request, code, month, level)
     uploaded = request.FILES.get("file")
     try:
         if uploaded is None:
@@ -58,6 +114,8 @@ def upload(request, code: str, month: dt.date):
             "filename": uploaded.name if uploaded else "",
             "errors": exc.errors,
             "stale": exc.stale,
+            "back_url": _back_url(district, period),
+            "template_url": _template_url(district, period),
         }
         return render(request, "monthly/upload_result.html", context, status=400)
     counts = {
@@ -81,4 +139,4 @@ def upload(request, code: str, month: dt.date):
         )
     else:
         messages.warning(request, _("Tệp không có dòng số liệu nào để lưu; số liệu trên cổng không thay đổi."))
-    return redirect("monthly:district", code=district.code, month=month)
+    return redirect(_back_url(district, period))

@@ -21,9 +21,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from communes.models import AdministrativeUnit, Level
+from communes.models import REFORM_DATE, AdministrativeUnit, Level
 from communes.months import month_code
 from communes.permissions import can_edit, can_review, has_scope, is_office, require, unit_or_404
+from communes.text import fold
 from monthly import services
 from monthly.judged import judged_kinds_in, only_judged
 from monthly.models import Report, ReportStatus
@@ -173,11 +174,30 @@ def _seen(request) -> dict[int, int] | None:
 @require_POST
 def district_approve_all(request, code: str, month: dt.date):
     """Approve every submitted report of the district at once (the office)."""
-    district = unit_or_404(request, code, [Level.DISTRICT], on=month)
+    return _approve_all(request, unit_or_404(request, code, [Level.DISTRICT], on=month), month)
+
+
+@require_POST
+def province_approve_all(request, code: str, month: dt.date):
+    """Approve the submitted reports of a province without districts (since July 2025) at once: all of them, or
+    those the office's filtered desk showed."""
+    province = unit_or_404(request, code, [Level.PROVINCE], on=month)
+    if not province.is_post_reform:
+        raise Http404(_("Trước tháng 7/2025, báo cáo được duyệt theo từng huyện."))
+    return _approve_all(request, province, month)
+
+
+def _approve_all(request, district: AdministrativeUnit, month: dt.date):
     period = month
     require(can_review(request.user, district), _("Chỉ Văn phòng điều phối mới được duyệt báo cáo."))
     try:
-        approved = services.approve_all(district=district, period=period, by=request.user, seen=_seen(request))
+        approved = services.approve_all(
+            district=district,
+            period=period,
+            by=request.user,
+            seen=_seen(request),
+            only_seen=request.POST.get("only_seen") == "1",
+        )
     except services.ReportError as exc:
         messages.error(request, exc.message)
     else:
@@ -189,7 +209,10 @@ def district_approve_all(request, code: str, month: dt.date):
             )
         else:
             messages.info(request, _("%(district)s không có báo cáo nào chờ duyệt.") % {"district": district.name})
-    fallback = reverse("monthly:district", args=[district.code, month_code(period)])
+    if district.level == Level.PROVINCE:
+        fallback = reverse("monthly:review", args=[month_code(period)])
+    else:
+        fallback = reverse("monthly:district", args=[district.code, month_code(period)])
     return redirect(_safe_next(request, fallback))
 
 
@@ -267,10 +290,16 @@ def review(request, month: dt.date):
     if not is_office(request.user):
         raise PermissionDenied(_("Chỉ Văn phòng điều phối mới duyệt báo cáo tháng."))
     sections, province_count = _review_sections(reviewable, period)
+    # A province without districts sends a hundred reports to one desk: the office narrows them by name.
+    query = request.GET.get("q", "").strip()[:80]
+    if folded := fold(query):
+        for section in sections:
+            section.waiting = [r for r in section.waiting if folded in r.unit.search_key]
     return render(
         request,
         "monthly/review.html",
         {
+            "query": query,
             "period": period,
             "month": month_code(period),
             "months": months_nav(period),
@@ -303,21 +332,26 @@ def overdue(request, month: dt.date):
     # By path: province codes were reused in 2025.
     due_days = dict(AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("path", "report_due_day"))
     communes = list(scope.select_related("parent").in_vietnamese_order())
+    query = request.GET.get("q", "").strip()[:80]
+    folded = fold(query)
     reports = {r.unit_id: r for r in Report.objects.filter(period=period, unit__in=scope)}
-    pending, late, dues = [], [], set()
+    pending, late, dues, sent, overdue_total = [], [], set(), 0, 0
     for commune in communes:
         due = services.due_date(period, due_days.get(commune.province_path) or 25)
         dues.add(due)
         report = reports.get(commune.pk)
         row = UnitRow(unit=commune, report=report)
         if report is not None and report.status in services.SENT:
+            sent += 1
             if report.is_late:
                 sent_on = timezone.localdate(report.submitted_at) if report.submitted_at else today
                 row.overdue_days = days_late(due, sent_on)
                 late.append(row)
             continue
         row.overdue_days = days_late(due, today)
-        pending.append(row)
+        overdue_total += bool(row.overdue_days)
+        if folded in commune.search_key:
+            pending.append(row)
     # Longest overdue first; Vietnamese order among equals (the sort is stable).
     pending.sort(key=lambda r: -r.overdue_days)
     due = next(iter(dues)) if len(dues) == 1 else None
@@ -329,10 +363,13 @@ def overdue(request, month: dt.date):
             "month": month_code(period),
             "months": months_nav(period),
             "pending": pending,
-            "overdue_count": sum(1 for r in pending if r.overdue_days),
+            "query": query,
+            "pending_total": len(communes) - sent,
+            "without_districts": period >= REFORM_DATE,
+            "overdue_count": overdue_total,
             "late": late,
             "commune_total": len(communes),
-            "sent_total": len(communes) - len(pending),
+            "sent_total": sent,
             "due": due,
             "days_left": (due - today).days if due else None,
             "today": today,

@@ -490,15 +490,18 @@ def unapprove_report(*, report: Report, by, reason: str, expected_version: int |
 
 
 @transaction.atomic
-def approve_all(*, district: AdministrativeUnit, period: dt.date, by, seen: Mapping[int, int] | None = None) -> int:
-    """Approve every submitted report of a district's units for the month, in one transaction. With `seen` (report
-    id -> version, what the reviewer's page showed) nothing is approved if a report changed or arrived since."""
-    reports = list(
-        Report.objects.select_for_update(of=("self",))
-        .select_related("unit", "updated_by")
-        .filter(unit__path__startswith=district.path, period=period, status=ReportStatus.SUBMITTED)
-        .order_by("unit__path")
+def approve_all(
+    *, district: AdministrativeUnit, period: dt.date, by, seen: Mapping[int, int] | None = None, only_seen=False
+) -> int:
+    """Approve every submitted report of a district's (or, since July 2025, a province's) units for the month, in
+    one transaction. With `seen` (report id -> version, what the reviewer's page showed) nothing is approved if a
+    report changed or arrived since; with `only_seen` (a filtered page) exactly the reports seen are approved."""
+    reports = Report.objects.select_for_update(of=("self",)).filter(
+        unit__path__startswith=district.path, period=period, status=ReportStatus.SUBMITTED
     )
+    if only_seen and seen is not None:
+        reports = reports.filter(pk__in=list(seen))
+    reports = list(reports.select_related("unit", "updated_by").order_by("unit__path"))
     if seen is not None:
         changed = [r.unit.name for r in reports if seen.get(r.pk) != r.version]
         if changed or len(reports) != len(seen):

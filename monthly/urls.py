@@ -16,7 +16,20 @@ urlpatterns = [
     ),
     path("monthly/district/<code:code>/<month:month>/template.xlsx", excel_views.template, name="template"),
     path("monthly/district/<code:code>/<month:month>/upload/", excel_views.upload, name="upload"),
+    path(
+        "monthly/province/<code:code>/<month:month>/template.xlsx",
+        excel_views.province_template,
+        name="province-template",
+    ),
+    path("monthly/province/<code:code>/<month:month>/upload/", excel_views.province_upload, name="province-upload"),
+    path(
+        "monthly/province/<code:code>/<month:month>/approve-all/",
+        review_views.province_approve_all,
+        name="province-approve-all",
+    ),
     path("monthly/<code:code>/<month:month>/", views.report_page, name="report"),
+    path("monthly/<code:code>/<month:month>/template.xlsx", excel_views.commune_template, name="commune-template"),
+    path("monthly/<code:code>/<month:month>/upload/", excel_views.commune_upload, name="commune-upload"),
     path(
         "monthly/<code:code>/<month:month>/take-predecessor/",
         views.report_take_predecessor,

@@ -129,7 +129,7 @@ def _province_defaults(unit: AdministrativeUnit, period: dt.date, ancestors: lis
                 _("UBND tỉnh (b/c);"),
                 _("Ban Chỉ đạo các CTMTQG tỉnh (b/c);"),
                 _("Các sở, ban, ngành thành viên BCĐ;"),
-                _("UBND các huyện, thành phố;"),
+                _local_governments(unit),
                 _("Lưu: VT, VPĐP."),
             ]
         ),
@@ -158,9 +158,19 @@ def _district_defaults(unit: AdministrativeUnit, period: dt.date, ancestors: lis
     }
 
 
+def _local_governments(unit: AdministrativeUnit) -> str:
+    # Since July 2025 a province's local governments are its communes, wards and special zones: no districts.
+    if unit.is_post_reform:
+        return _("UBND các xã, phường, đặc khu;")
+    return _("UBND các huyện, thành phố;")
+
+
 def _commune_defaults(unit: AdministrativeUnit, period: dt.date, ancestors: list[AdministrativeUnit]) -> dict:
-    district = next((a for a in ancestors if a.level == Level.DISTRICT), None)
-    above = _("UBND %(district)s (b/c);") % {"district": in_sentence(district.name)} if district else None
+    # The commune reports to its district until June 2025, to its province since (there are no districts).
+    above_unit = next((a for a in ancestors if a.level == Level.DISTRICT), None) or (
+        ancestors[0] if ancestors else None
+    )
+    above = _("UBND %(district)s (b/c);") % {"district": in_sentence(above_unit.name)} if above_unit else None
     return {
         "place": unit.short_name or unit.name,
         "parent_body": "",
@@ -194,7 +204,7 @@ def _directive_defaults(unit: AdministrativeUnit, period: dt.date, ancestors: li
                 _("Thường trực HĐND tỉnh (b/c);"),
                 _("Chủ tịch, các PCT UBND tỉnh;"),
                 _("Các sở, ban, ngành thuộc tỉnh;"),
-                _("UBND các huyện, thành phố;"),
+                _local_governments(unit),
                 _("Lưu: VT, VPĐP."),
             ]
         ),

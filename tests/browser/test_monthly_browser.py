@@ -129,7 +129,7 @@ def test_a_workbook_older_than_a_colleagues_save_is_refused_then_a_fresh_one_goe
     # A fresh template carries the colleague's 61; filled and uploaded from the district's page, it is saved.
     with official.expect_download() as download:
         official.get_by_role("link", name="Tải tệp mẫu mới").click()
-    official.get_by_role("link", name="← Quay lại trang số liệu tháng của huyện").click()
+    official.get_by_role("link", name="← Quay lại trang số liệu tháng của Huyện Đắk Glei").click()
     official.set_input_files("#upload-file", _type_into(download.value, tmp_path, "23341", "income_per_capita", 48))
     official.get_by_role("button", name="Tải lên").click()
     expect(official.locator(".messages")).to_contain_text("Đã lưu số liệu tháng 05/2025 từ tệp Excel cho 1 xã")

@@ -70,3 +70,57 @@ def test_a_commune_official_enters_and_sends_the_communes_report(live_server, pa
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.locator(".messages")).to_contain_text("Đã gửi báo cáo Xã Đăk Pék tháng 08/2025")
     expect(page.locator(".report-flags")).to_contain_text("Đã gửi")
+
+
+def test_an_unchanged_commune_starts_from_its_predecessor_and_the_office_approves_it(live_server, page: Page):
+    import datetime as dt
+
+    from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Level, Lineage
+    from criteria.yaml_io import import_criteria_text
+    from monthly.services import approve_report, save_values, submit_report
+    from tests.criteria.samples import STANDARD
+    from tests.factories import UserFactory
+
+    import_criteria_text(STANDARD)
+    tree = kon_tum_tree()
+    quang_ngai = reform_kon_tum(tree).quang_ngai
+    old = AdministrativeUnit.objects.get(code="23380", valid_to=REFORM_DATE)
+    clerk = UserFactory()
+    report = save_values(
+        unit=old, period=dt.date(2025, 6, 1), raw={"income_per_capita": "43,5", "poverty_rate": "9"}, by=clerk
+    )
+    approve_report(report=submit_report(report=report, by=clerk), by=clerk)
+    dak_xu = AdministrativeUnit.objects.create(
+        code="23380", level=Level.COMMUNE, kind=Kind.XA, name="Xã Đắk Xú", short_name="Đắk Xú",
+        parent=quang_ngai, valid_from=REFORM_DATE,
+    )  # fmt: skip
+    Lineage.objects.create(successor=dak_xu, predecessor=old)
+    MembershipFactory(unit=dak_xu, role=Role.COMMUNE, user__username="xa.dakxu")
+    MembershipFactory(unit=quang_ngai, role=Role.OFFICE, user__username="vpdp.quangngai")
+
+    def log_in(username):
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Tên đăng nhập").fill(username)
+        page.get_by_label("Mật khẩu").fill("matkhau-thu-nghiem")
+        page.get_by_role("button", name="Đăng nhập").click()
+
+    log_in("xa.dakxu")
+    page.goto(f"{live_server.url}/monthly/23380/2025-08/")
+    expect(page.locator(".predecessors-panel")).to_contain_text("Xã Đắk Xú")
+    expect(page.locator(".entry-table")).to_contain_text("Xã Đắk Xú (06/2025): 43,5")
+    page.get_by_role("button", name="Lấy 2 số liệu của Xã Đắk Xú làm số liệu ban đầu").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lấy 2 số liệu của đơn vị trước sáp nhập")
+    expect(page.get_by_label("Thu nhập bình quân đầu người", exact=True)).to_have_value("43,5")
+    page.get_by_label("Tỷ lệ hộ nghèo đa chiều").fill("8")
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.locator(".report-flags")).to_contain_text("Đã gửi")
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    log_in("vpdp.quangngai")
+    page.goto(f"{live_server.url}/monthly/review/2025-08/")
+    page.get_by_label("Lọc báo cáo chờ duyệt theo tên xã").fill("dak xu")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.locator("section.waiting")).to_contain_text("Xã Đắk Xú")
+    page.get_by_role("button", name="Duyệt 1 báo cáo đang lọc").click()
+    expect(page.locator(".messages")).to_contain_text("Đã duyệt 1 báo cáo của Tỉnh Quảng Ngãi tháng 08/2025")

@@ -20,11 +20,24 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
+from communes import names
 from communes.models import REFORM_DATE, AdministrativeUnit, Level, Lineage, split_name
 from communes.regions import PROVINCE_REGIONS
 
-FIELDS = ["name", "short_name", "kind", "parent_id", "path", "search_key", "sort_key", "region", "valid_to"]
+FIELDS = [
+    "name",
+    "short_name",
+    "kind",
+    "former_names",
+    "parent_id",
+    "path",
+    "search_key",
+    "sort_key",
+    "region",
+    "valid_to",
+]
 CORRECTIONS = Path(settings.BASE_DIR) / "fixtures" / "units" / "corrections-2025.yaml"
 LEGACY, SINCE_2025 = "legacy", "2025"
 
@@ -89,9 +102,10 @@ def current_rows() -> dict[str, list[tuple[str, str, str | None]]]:
 def import_all() -> ImportResult:
     """Both lists, then the lineage; the caller holds the transaction."""
     result = ImportResult()
+    renames = correction_renames()
     units = {
-        LEGACY: _sync_era(LEGACY, legacy_rows(), result),
-        SINCE_2025: _sync_era(SINCE_2025, current_rows(), result),
+        LEGACY: _sync_era(LEGACY, legacy_rows(), result, renames),
+        SINCE_2025: _sync_era(SINCE_2025, current_rows(), result, renames),
     }
     _sync_lineage(units, result)
     result.classified = inherit_classification()
@@ -109,12 +123,14 @@ def analyze_tables(*models) -> None:
         cursor.execute(f"ANALYZE {tables}")
 
 
-def _sync_era(era: str, rows: dict[str, list[tuple]], result: ImportResult) -> dict[str, dict[str, AdministrativeUnit]]:
+def _sync_era(
+    era: str, rows: dict[str, list[tuple]], result: ImportResult, renames: dict
+) -> dict[str, dict[str, AdministrativeUnit]]:
     parent_level = {Level.DISTRICT: Level.PROVINCE, Level.COMMUNE: Level.DISTRICT if era == LEGACY else Level.PROVINCE}
     units: dict[str, dict[str, AdministrativeUnit]] = {}
     for level, level_rows in rows.items():
         parents = units.get(parent_level.get(level, ""), {})
-        units[level] = _sync_level(era, level, level_rows, parents, result)
+        units[level] = _sync_level(era, level, level_rows, parents, result, renames)
     result.kinds[era] = Counter(u.kind for u in units[Level.COMMUNE].values())
     return units
 
@@ -124,8 +140,10 @@ def _era_units(era: str, level: str):
     return units.filter(valid_from__isnull=True) if era == LEGACY else units.filter(valid_from=REFORM_DATE)
 
 
-def _sync_level(era, level, rows, parents, result: ImportResult) -> dict[str, AdministrativeUnit]:
+def _sync_level(era, level, rows, parents, result: ImportResult, renames: dict | None = None):
+    """One level of one list: create what is new, update what changed; returns the units by code."""
     existing = {u.code: u for u in _era_units(era, level)}
+    renames = correction_renames() if renames is None else renames
     count = LevelCount(total=len(rows))
     to_create, to_update, units = [], [], {}
     for code, name, parent_code in rows:
@@ -136,8 +154,8 @@ def _sync_level(era, level, rows, parents, result: ImportResult) -> dict[str, Ad
         if before and unit.name != name:
             # A rename or a change of kind (a province that became a city) is the same unit under a new name.
             count.renamed.append(f"{unit.name} → {name}")
-        unit.kind, unit.short_name = split_name(name, level)
-        unit.name, unit.parent = name, parents[parent_code] if parent_code else None
+        _rename(unit, name, level, renames.get((era, level, code), []))
+        unit.parent = parents[parent_code] if parent_code else None
         if era == LEGACY:
             unit.valid_to = REFORM_DATE
             if level == Level.PROVINCE:
@@ -156,6 +174,51 @@ def _sync_level(era, level, rows, parents, result: ImportResult) -> dict[str, Ad
     count.unchanged = count.total - count.created - count.updated
     result.counts[(era, level)] = count
     return units
+
+
+def _rename(unit: AdministrativeUnit, name: str, level: str, corrections: list[dict]) -> None:
+    """Give the unit the list's name, keeping the one it replaces (and the correction file's) as former names."""
+    kind, short_name = split_name(name, level)
+    if unit.pk and unit.name != name:
+        # The data has no effective date: the day of the run is when the change was seen, not when it happened.
+        entry = names.former_name(
+            name=unit.name,
+            short_name=unit.short_name,
+            kind=unit.kind,
+            until=timezone.localdate(),
+            source=f"{package_version()}: tên mới thấy khi nạp lại danh mục, chưa rõ ngày đổi",
+        )
+        # The correction file may know this rename with a better date: its entry wins, the run's is then skipped.
+        unit.former_names = names.with_rename(_with_corrections(unit.former_names, corrections, name), entry)
+    else:
+        unit.former_names = _with_corrections(unit.former_names, corrections, name)
+    unit.name, unit.kind, unit.short_name = name, kind, short_name
+
+
+def _with_corrections(former_names: list[dict], corrections: list[dict], name: str) -> list[dict]:
+    # A correction whose name is still the list's current one (an older package) is not a former name yet.
+    for entry in corrections:
+        if entry["name"] != name:
+            former_names = names.with_entry(former_names, entry)
+    return former_names
+
+
+def correction_renames() -> dict[tuple[str, str, str], list[dict]]:
+    """(list, level, code) -> former names the package's data does not keep, from the correction file."""
+    renames: dict[tuple[str, str, str], list[dict]] = {}
+    for item in load_corrections().get("renames", []):
+        level = str(item["level"])
+        kind, short_name = split_name(item["name"], level)
+        entry = names.former_name(
+            name=item["name"],
+            short_name=short_name,
+            kind=kind,
+            until=item["until"],
+            source=f"fixtures/units/corrections-2025.yaml: {item.get('source', '')}",
+            date_verified=item.get("date_verified", False),
+        )
+        renames.setdefault((str(item["era"]), level, str(item["code"])), []).append(entry)
+    return renames
 
 
 # ---------------------------------------------------------------- lineage
@@ -178,7 +241,7 @@ def lineage_pairs() -> tuple[list[tuple[str, str, str]], int]:
     pairs = [pair for pair in pairs if pair[:2] not in false]
     for item in corrections.get("successors", []):
         pairs += [(str(new), str(item["legacy_code"]), _correction_source(item)) for new in item["successors"]]
-    applied = sum(len(corrections.get(key, [])) for key in ("successors", "false_links", "province_fixes"))
+    applied = sum(len(corrections.get(key, [])) for key in ("successors", "false_links", "province_fixes", "renames"))
     return pairs, applied
 
 

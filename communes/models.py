@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
+from communes import names
 from communes.text import fold, sort_key
 from criteria.choices import CommuneGroup, Region
 from criteria.evaluation import UnitProfile
@@ -23,6 +24,8 @@ ERA_2025_ROOT = "2025/"
 
 # ICU's Vietnamese collation sorts Ă, Â after A and Đ after D; PostgreSQL's C.UTF-8 puts them after Z.
 VIETNAMESE_COLLATION = "vi-x-icu"
+# Room for the name, the code and a few former names (a search by a unit's old name finds it).
+SEARCH_KEY_LENGTH = 400
 
 
 class Level(models.TextChoices):
@@ -191,7 +194,13 @@ class AdministrativeUnit(models.Model):
         related_name="children",
     )
     path = models.CharField(_("đường dẫn"), max_length=80, unique=True, editable=False)
-    search_key = models.CharField(max_length=200, editable=False, db_index=True)
+    former_names = models.JSONField(
+        _("tên trước đây"),
+        default=list,
+        blank=True,
+        help_text=_("Tên, loại trước khi đổi, mỗi tên kèm ngày bắt đầu tên sau (communes.names)"),
+    )
+    search_key = models.CharField(max_length=SEARCH_KEY_LENGTH, editable=False, db_index=True)
     sort_key = models.CharField(max_length=250, editable=False)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
@@ -261,24 +270,60 @@ class AdministrativeUnit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self._restore_stored_names()
         self.refresh_derived_fields()
         super().save(*args, **kwargs)
 
     def refresh_derived_fields(self) -> None:
-        """Recompute the path and search fields from code, parent and name (bulk loaders call this too)."""
+        """Recompute the path and search fields from code, parent and names (bulk loaders call this too)."""
         root = ERA_2025_ROOT if self.valid_from and self.valid_from >= REFORM_DATE else ""
         self.path = (self.parent.path if self.parent_id else root) + f"{self.code}/"
         self.sort_key = sort_key(self.short_name or self.name)
-        self.search_key = fold(f"{self.name} {self.code}")
+        former = " ".join(entry["name"] for entry in names.in_order(self.former_names) if entry["name"] != self.name)
+        self.search_key = fold(f"{self.name} {self.code} {former}")[:SEARCH_KEY_LENGTH]
+
+    def named_on(self, day: dt.date) -> AdministrativeUnit:
+        """This unit, its name, short name and kind those in force on the day (in memory only: save() writes the
+        current names back; never hand a named unit to bulk_update). Its ancestors() are named on the same day."""
+        stored = getattr(self, "_stored_names", None) or {f: getattr(self, f) for f in names.NAME_FIELDS}
+        entry = names.name_in_force(self.former_names, day)
+        shown = {f: entry.get(f) or stored[f] for f in names.NAME_FIELDS} if entry else stored
+        for field, value in shown.items():
+            setattr(self, field, value)
+        self._stored_names, self._shown_names, self._named_day = stored, shown, day
+        return self
+
+    def _restore_stored_names(self) -> None:
+        # A field still showing a former name gets its stored value back; one the caller changed keeps the change.
+        stored, shown = getattr(self, "_stored_names", None), getattr(self, "_shown_names", None)
+        if not stored:
+            return
+        for field in names.NAME_FIELDS:
+            if getattr(self, field) == shown[field]:
+                setattr(self, field, stored[field])
+        self._stored_names = self._shown_names = self._named_day = None
+
+    @property
+    def current_name(self) -> str:
+        """The unit's name today when the page shows an earlier one (for "nay là …"), else ""."""
+        stored = getattr(self, "_stored_names", None)
+        return stored["name"] if stored and stored["name"] != self.name else ""
+
+    @property
+    def name_history(self) -> list[names.FormerName]:
+        """The unit's former names, oldest first, each with its last day."""
+        return names.history(self.former_names)
 
     @property
     def ancestor_paths(self) -> list[str]:
         return ancestor_paths(self.path)
 
     def ancestors(self) -> list[AdministrativeUnit]:
-        """From the root down to the parent, in one query."""
+        """From the root down to the parent, in one query; named on the day this unit was named on, if it was."""
         by_path = {u.path: u for u in AdministrativeUnit.objects.filter(path__in=self.ancestor_paths)}
-        return [by_path[p] for p in self.ancestor_paths if p in by_path]
+        found = [by_path[p] for p in self.ancestor_paths if p in by_path]
+        day = getattr(self, "_named_day", None)
+        return [unit.named_on(day) for unit in found] if day else found
 
     @property
     def province_code(self) -> str:

@@ -28,15 +28,17 @@ def unit_or_404(request, code: str, levels: list[str] | None = None, on: dt.date
     """A unit in the user's scope (the subtrees of their memberships), else 404 — never trust a code from the URL.
 
     Codes were reused in 2025, so the code is resolved on a day: `on` (a page's month: only a unit that existed
-    then), else the request's ?on= or ?month=, else today (communes.months.requested_day; see pick_at)."""
+    then), else the request's ?on= or ?month=, else today (communes.months.requested_day; see pick_at). The unit
+    carries the name in force that day (AdministrativeUnit.named_on), and so do its ancestors()."""
     units = AdministrativeUnit.objects.in_scope_of(request.user).filter(code=code)
     if levels:
         units = units.filter(level__in=levels)
     units = list(units.order_by("level"))
-    unit = pick_at(units, on, strict=True) if on else pick_at(units, requested_day(request))
+    day = on or requested_day(request)
+    unit = pick_at(units, day, strict=bool(on))
     if unit is None:
         raise Http404(_("Không có đơn vị này trong phạm vi của bạn."))
-    return unit
+    return unit.named_on(day)
 
 
 def pick_at(units: list[AdministrativeUnit], day: dt.date, strict: bool = False) -> AdministrativeUnit | None:

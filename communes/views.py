@@ -24,12 +24,16 @@ DASHBOARDS = {
 
 
 def _unit_or_404(request, code: str, level: str) -> AdministrativeUnit:
-    """A unit the user may see (its ancestors too, for navigation), its code resolved on ?on= (default today)."""
+    """A unit the user may see (its ancestors too, for navigation), its code resolved on ?on= (default today), and
+    named (its parent and ancestors too) as it was called that day."""
     units = AdministrativeUnit.objects.visible_to(request.user).select_related("parent").filter(code=code, level=level)
-    unit = pick_at(list(units), requested_day(request))
+    day = requested_day(request)
+    unit = pick_at(list(units), day)
     if unit is None:
         raise Http404
-    return unit
+    if unit.parent is not None:
+        unit.parent.named_on(day)
+    return unit.named_on(day)
 
 
 def _children(request, unit: AdministrativeUnit):

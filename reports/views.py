@@ -22,10 +22,11 @@ from reports.services import what_if_measures
 
 
 def _period(request, scope: AdministrativeUnit):
-    """?month=YYYY-MM (404 when malformed), else the latest month with statuses in the scope."""
-    if request.GET.get("month"):
-        return month_or_404(request.GET["month"])
-    return dashboard.default_period(scope)
+    """?month=YYYY-MM (404 when malformed), else the latest month with statuses in the scope. The scope is named
+    as it was called that month (its first day, the day unit_or_404 resolves a ?month= on), ancestors included."""
+    period = month_or_404(request.GET["month"]) if request.GET.get("month") else dashboard.default_period(scope)
+    scope.named_on(period)
+    return period
 
 
 @require_GET

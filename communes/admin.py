@@ -50,7 +50,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "level", "kind", "name", "short_name", "parent", "path"]}),
         (_("Phân loại áp ngưỡng"), {"fields": ["region", "applies_tdmnpb_thresholds", "commune_group"]}),
-        (_("Hiệu lực và lịch sử"), {"fields": ["valid_from", "valid_to", "is_demo"]}),
+        (_("Hiệu lực và lịch sử"), {"fields": ["valid_from", "valid_to", "former_names", "is_demo"]}),
     ]
 
     def get_search_results(self, request, queryset, search_term):

@@ -15,6 +15,7 @@ from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Membership, R
 DEMO_PROVINCE_CODE = "62"  # Tỉnh Kon Tum
 DEMO_DISTRICT_CODE = "610"  # Huyện Đắk Glei
 DEMO_PASSWORD = "ntm-demo-2024"
+KON_TUM_STORY = "số liệu năm 2024 (trước 07/2025)"
 
 # Village names in the manner of Kon Tum's highland communes (Xơ Đăng, Giẻ Triêng, Ba Na), plus numbered thôn.
 VILLAGE_STEMS = [
@@ -55,11 +56,26 @@ class DemoUser:
     title: str
     department: str = ""  # as written on the criteria this department answers for
     since_reform: bool = False  # a unit of the list since 01/07/2025 (codes were reused: 23341)
+    story: str = ""  # which months of the demo this account tells, printed by load_demo
 
 
 DEMO_USERS = [
-    DemoUser("vpdp.kontum", "Nguyễn Thị Hạnh", Role.OFFICE, DEMO_PROVINCE_CODE, "Văn phòng Điều phối NTM tỉnh Kon Tum"),
-    DemoUser("huyen.dakglei", "A Vương", Role.DISTRICT, DEMO_DISTRICT_CODE, "Phòng Nông nghiệp và PTNT huyện Đắk Glei"),
+    DemoUser(
+        "vpdp.kontum",
+        "Nguyễn Thị Hạnh",
+        Role.OFFICE,
+        DEMO_PROVINCE_CODE,
+        "Văn phòng Điều phối NTM tỉnh Kon Tum",
+        story=KON_TUM_STORY,
+    ),
+    DemoUser(
+        "huyen.dakglei",
+        "A Vương",
+        Role.DISTRICT,
+        DEMO_DISTRICT_CODE,
+        "Phòng Nông nghiệp và PTNT huyện Đắk Glei",
+        story=KON_TUM_STORY,
+    ),
     DemoUser(
         "so.nnptnt",
         "Trần Văn Minh",
@@ -67,8 +83,11 @@ DEMO_USERS = [
         DEMO_PROVINCE_CODE,
         "Sở Nông nghiệp và PTNT tỉnh Kon Tum",
         department="Sở Nông nghiệp và PTNT",
+        story=KON_TUM_STORY,
     ),
-    DemoUser("xem.kontum", "Lê Thu Trang", Role.VIEWER, DEMO_PROVINCE_CODE, "Ban Dân tộc tỉnh Kon Tum"),
+    DemoUser(
+        "xem.kontum", "Lê Thu Trang", Role.VIEWER, DEMO_PROVINCE_CODE, "Ban Dân tộc tỉnh Kon Tum", story=KON_TUM_STORY
+    ),
     # Since July 2025: the merged Quảng Ngãi (51, with Kon Tum) and Xã Đăk Pék (23341: Đắk Pék and the town).
     DemoUser(
         "vpdp.quangngai",
@@ -77,9 +96,16 @@ DEMO_USERS = [
         "51",
         "Văn phòng Điều phối NTM tỉnh Quảng Ngãi (từ 07/2025)",
         since_reform=True,
+        story="số liệu 07/2025 - 01/2026; tháng 12/2025 có báo cáo chờ duyệt và xã chưa nộp",
     ),
     DemoUser(
-        "xa.dakpek", "Y Liên", Role.COMMUNE, "23341", "UBND xã Đăk Pék, tỉnh Quảng Ngãi (từ 07/2025)", since_reform=True
+        "xa.dakpek",
+        "Y Liên",
+        Role.COMMUNE,
+        "23341",
+        "UBND xã Đăk Pék, tỉnh Quảng Ngãi (từ 07/2025)",
+        since_reform=True,
+        story="tháng 12/2025 đã gửi, chờ duyệt; tháng 01/2026 chưa nhập",
     ),
     DemoUser("quantri", "Quản trị hệ thống", None, None, "Quản trị hệ thống"),
 ]

@@ -10,6 +10,7 @@ again after corrections. load_demo reuses the core, load_village_rows(), with ro
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -214,16 +215,19 @@ def _cell_text(value: object) -> str:
 # Loading rows --------------------------------------------------------------------------------------------------
 
 
-def load_village_rows(rows: Iterable[Sequence[object]], *, demo: bool = False) -> dict[str, int]:
+def load_village_rows(
+    rows: Iterable[Sequence[object]], *, demo: bool = False, on: dt.date | None = None
+) -> dict[str, int]:
     """Check every row, then create or update the villages in one transaction; raise VillageImportError if any is bad.
 
     A row is (line number, commune code, village name, kind) or, for rows built in memory, (commune code,
-    village name, kind), numbered from 1 in order. The kind may be empty when the name starts with it.
-    Returns the counts: total, created, updated, unchanged.
+    village name, kind), numbered from 1 in order. The kind may be empty when the name starts with it. A code
+    names the commune in force on `on` (today when not given): codes were reused in July 2025 (23341 was Thị trấn
+    Đắk Glei, then Xã Đăk Pék). Returns the counts: total, created, updated, unchanged.
     """
     numbered = [_numbered(position, row) for position, row in enumerate(rows, start=1)]
     with transaction.atomic():
-        planned, errors, bad_lines = _validate(numbered)
+        planned, errors, bad_lines = _validate(numbered, on)
         if errors:
             raise VillageImportError(errors, bad_lines=len(bad_lines))
         return _save(planned, demo=demo)
@@ -269,10 +273,12 @@ def _village_name(
     return None, (kind, name, short_name)
 
 
-def _validate(rows: list[Row]) -> tuple[list[tuple[int, AdministrativeUnit, str, str, str]], list[str], set[int]]:
+def _validate(
+    rows: list[Row], on: dt.date | None = None
+) -> tuple[list[tuple[int, AdministrativeUnit, str, str, str]], list[str], set[int]]:
     """(line, commune, kind, name, short name) for each good row, the errors, and the lines that have any."""
     codes = {code for _, code, _, _ in rows if code}
-    communes = {u.code: u for u in AdministrativeUnit.objects.filter(level=Level.COMMUNE, code__in=codes)}
+    communes = {u.code: u for u in AdministrativeUnit.objects.filter(level=Level.COMMUNE, code__in=codes).current(on)}
     folded_prefixes = {fold(prefix) for prefix in VILLAGE_PREFIX.values()}
 
     planned, errors, bad_lines = [], [], set()

@@ -3,11 +3,14 @@
 Kon Tum (62) is the demo province. The command imports the national unit list if it is missing and the
 national criteria sets of fixtures/criteria, generates a few villages per rural commune of Kon Tum (marked
 as demo data), creates one user per role, then tells Kon Tum's 2024 (demo.story: approved monthly figures,
-recognition decisions, the 2025 targets, plans and the monthly statuses) and prints the log-ins. Every step is
-idempotent.
+recognition decisions, the 2025 targets, plans and the monthly statuses), then the merged Quảng Ngãi's July 2025 to
+January 2026 (demo.reform_story: villages, the ex-Kon Tum communes' figures and statuses) and prints the log-ins.
+Every step is idempotent.
 
 It lives in reports because the statuses are computed there; communes must not import reports.
 """
+
+import datetime as dt
 
 from django.conf import settings
 from django.core.management import call_command
@@ -15,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from communes.management.commands.import_villages import load_village_rows
 from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Level
+from demo.reform_story import load_reform_story
 from demo.story import load_demo_statuses
 from demo.users import DEMO_PASSWORD, DEMO_PROVINCE_CODE, demo_village_rows, load_demo_users
 
@@ -22,7 +26,7 @@ from demo.users import DEMO_PASSWORD, DEMO_PROVINCE_CODE, demo_village_rows, loa
 class Command(BaseCommand):
     help = (
         "Nạp dữ liệu minh họa: tỉnh Kon Tum, thôn minh họa, một tài khoản cho mỗi vai trò và số liệu, "
-        "quyết định công nhận, chỉ tiêu, kế hoạch năm 2024."
+        "quyết định công nhận, chỉ tiêu, kế hoạch năm 2024; từ 07/2025, số liệu các tháng của tỉnh Quảng Ngãi mới."
     )
 
     def add_arguments(self, parser):
@@ -58,7 +62,8 @@ class Command(BaseCommand):
                 level=Level.COMMUNE, kind=Kind.XA, path__startswith=f"{DEMO_PROVINCE_CODE}/"
             ).order_by("code")
         )
-        counts = load_village_rows(demo_village_rows(communes), demo=True)
+        # Kon Tum's communes as they stood before the reform: their codes may name another commune since.
+        counts = load_village_rows(demo_village_rows(communes), demo=True, on=REFORM_DATE - dt.timedelta(days=1))
         self.stdout.write(
             f"Thôn minh họa cho {len(communes)} xã của tỉnh Kon Tum: mới {counts['created']}, "
             f"không đổi {counts['unchanged']}."
@@ -66,10 +71,12 @@ class Command(BaseCommand):
 
         users, kept = load_demo_users()
         load_demo_statuses(stdout=self.stdout)
+        load_reform_story(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Tài khoản minh họa (mật khẩu chung: {DEMO_PASSWORD}):"))
         for demo in users:
             note = " (mật khẩu đã được đổi, giữ nguyên)" if demo.username in kept else ""
-            self.stdout.write(f"  {demo.username:<14} {demo.title}{note}")
+            story = f": {demo.story}" if demo.story else ""
+            self.stdout.write(f"  {demo.username:<14} {demo.title}{note}{story}")
         self.stdout.write(
             self.style.WARNING("Đây là dữ liệu minh họa: không dùng các tài khoản này trên máy chủ thật.")
         )

@@ -124,7 +124,13 @@ def build_programme(programme: Programme | str, province_code: str = "", on: dt.
     ):
         # National sets sort first (empty province code), so a provincial set replaces its national one.
         chosen[criteria_set.code] = criteria_set
-    return ProgrammeDef(code=code, sets=tuple(set_def(s) for s in chosen.values()))
+    return ProgrammeDef(
+        code=code, sets=tuple(set_def(s) for s in chosen.values()), last_year=_last_year(chosen.values())
+    )
+
+
+def _last_year(sets) -> int | None:
+    return next((s.programme.end_year for s in sets), None)
 
 
 def build_programmes_by_province(
@@ -140,8 +146,13 @@ def build_programmes_by_province(
     for s in all_sets:
         if s.province_code:
             provincial.setdefault(s.province_code, {})[s.code] = set_def(s)
+    last_year = _last_year(all_sets)
     return {
-        province: ProgrammeDef(code=programme_code, sets=tuple({**national, **provincial.get(province, {})}.values()))
+        province: ProgrammeDef(
+            code=programme_code,
+            sets=tuple({**national, **provincial.get(province, {})}.values()),
+            last_year=last_year,
+        )
         for province in province_codes
     }
 

@@ -114,8 +114,8 @@ class SetDef:
 class ProgrammeDef:
     code: str
     sets: tuple[SetDef, ...]
-    # Threshold choices and their explanations, per (set, indicator, classification, year): units that share a
-    # classification share them, which is most of the work when a whole province is evaluated.
+    last_year: int | None = None  # a month after it (January 2026) is judged with that year's thresholds
+    # Threshold choices per (set, indicator, classification, year), shared by units of one classification.
     threshold_cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def set(self, code: str) -> SetDef | None:

@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from criteria.models import CriteriaSet, Measure, Programme, SetStatus
 from criteria.yaml_reading import CriteriaFileError
 
-PROGRAMME_FIELDS = ("name", "legal_basis", "start_year", "end_year")
+PROGRAMME_FIELDS = ("name", "legal_basis", "start_year", "end_year", "starts_on", "ends_on")
+# A programme's first or last day may be filled in where the database has none (and a file may leave it out):
+# that completes the programme; changing a day already set is a redefinition.
+FILLABLE_FIELDS = ("starts_on", "ends_on")
 MEASURE_FIELDS = ("name", "name_en", "kind", "unit", "min_value", "max_value", "levels")
 
 
@@ -116,7 +119,7 @@ def _changes(stored: Any, given: dict, fields: tuple[str, ...]) -> list[str]:
     changes = []
     for name in fields:
         old, new = getattr(stored, name), given.get(name)
-        if _same(old, new):
+        if _same(old, new) or (name in FILLABLE_FIELDS and (old is None or new is None)):
             continue
         changes.append(f"{name}: {_shown(old)} → {_shown(new)}")
     return changes

@@ -59,6 +59,16 @@ class CriterionKind(models.TextChoices):
     CONDITION = "condition", _("Điều kiện")
 
 
+def month_last_day(period: dt.date) -> dt.date:
+    return (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def judging(self, period: dt.date) -> ProgrammeQuerySet:
+        """The programme that judges the month (its first day): the one in force on the month's last day."""
+        return self.filter(first_month__lte=period, last_month__gte=period)
+
+
 class Programme(models.Model):
     """A programme period with its own criteria sets: 2021-2025 (QĐ 318/319/320) or 2026-2030 (QĐ 51/2025)."""
 
@@ -67,6 +77,19 @@ class Programme(models.Model):
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
     start_year = models.PositiveSmallIntegerField(_("năm bắt đầu"))
     end_year = models.PositiveSmallIntegerField(_("năm kết thúc"))
+    starts_on = models.DateField(
+        _("áp dụng từ ngày"), null=True, blank=True, help_text=_("Để trống: từ ngày 01/01 của năm bắt đầu")
+    )
+    ends_on = models.DateField(
+        _("áp dụng đến hết ngày"), null=True, blank=True, help_text=_("Để trống: đến ngày 31/12 của năm kết thúc")
+    )
+
+    # The first and last months judged, derived from the days on save (a month is judged by the programme in force
+    # on its last day: the 2021-2025 sets until January 2026, QĐ 51/2025 from February 2026, in force on the 15th).
+    first_month = models.DateField(editable=False, null=True)
+    last_month = models.DateField(editable=False, null=True)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("giai đoạn")
@@ -75,6 +98,31 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        self.first_month, self.last_month = judged_months(self.first_day, self.last_day)
+        super().save(*args, **kwargs)
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.starts_on or dt.date(self.start_year, 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.ends_on or dt.date(self.end_year, 12, 31)
+
+    def judges(self, period: dt.date) -> bool:
+        """Whether this programme judges the month (it is in force on the month's last day)."""
+        return self.first_day <= month_last_day(period) <= self.last_day
+
+
+def judged_months(first_day: dt.date, last_day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last months (their first days) whose last day falls between the two days."""
+    first = first_day.replace(day=1)
+    last = last_day.replace(day=1)
+    if month_last_day(last) > last_day:
+        last = (last - dt.timedelta(days=1)).replace(day=1)
+    return first, last
 
 
 @dataclass(frozen=True)
@@ -93,14 +141,14 @@ class JudgedKinds:
 
 
 class CriteriaSetQuerySet(models.QuerySet):
-    def in_year(self, year: int) -> CriteriaSetQuerySet:
-        """The sets of the programme in force that year."""
-        return self.filter(programme__start_year__lte=year, programme__end_year__gte=year)
+    def in_month(self, period: dt.date) -> CriteriaSetQuerySet:
+        """The sets of the programme that judges the month (its first day; see Programme.first_month)."""
+        return self.filter(programme__first_month__lte=period, programme__last_month__gte=period)
 
     def judged_kinds(self, programme: Programme | str | None, level: str, province_code: str = "") -> JudgedKinds:
         """Which unit kinds the sets in force at this level judge (the union of their unit_kinds), one query.
 
-        `programme` is a programme or its code; None keeps this queryset's sets (e.g. after in_year()).
+        `programme` is a programme or its code; None keeps this queryset's sets (e.g. after in_month()).
         """
         sets = self.filter(level=level).in_force_for(province_code)
         if isinstance(programme, Programme):
@@ -111,7 +159,7 @@ class CriteriaSetQuerySet(models.QuerySet):
 
     def judged_kinds_by_level(self, province_code: str = "") -> dict[str, JudgedKinds]:
         """judged_kinds for every level at once (one query) over this queryset's sets, e.g. CriteriaSet.objects
-        .in_year(2024).judged_kinds_by_level("62")."""
+        .in_month(dt.date(2024, 5, 1)).judged_kinds_by_level("62")."""
         lists: dict[str, list] = {level: [] for level in Level.values}
         for level, kinds in self.in_force_for(province_code).values_list("level", "unit_kinds"):
             lists[level].append(kinds)

@@ -62,6 +62,7 @@ def dump_criteria_set(criteria_set: CriteriaSet) -> str:
         "effective_from": criteria_set.effective_from,
     }
     programme_data = {key: getattr(programme, key) for key in ("code", "name", "legal_basis", "start_year", "end_year")}
+    programme_data |= {key: getattr(programme, key) for key in ("starts_on", "ends_on") if getattr(programme, key)}
     return _document(programme_data, set_data, list(measures.values()), criteria)
 
 
@@ -124,7 +125,12 @@ def _document(programme: dict, set_data: dict, measures: list[dict], criteria: l
     used |= {t["when"]["measure"] for c in criteria for i in c["indicators"] for t in i["thresholds"] if t.get("when")}
     s = set_data
     document = {
-        "programme": {key: programme[key] for key in ("code", "name", "legal_basis", "start_year", "end_year")},
+        "programme": {
+            key: programme[key].isoformat() if key in ("starts_on", "ends_on") else programme.get(key)
+            for key in ("code", "name", "legal_basis", "start_year", "end_year", "starts_on", "ends_on")
+            # The days are written only when set: a programme without them judges by its years.
+            if key not in ("starts_on", "ends_on") or programme.get(key)
+        },
         "set": {
             "code": s["code"],
             "name": s["name"],

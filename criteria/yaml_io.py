@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from criteria.choices import CommuneGroup, Region
-from criteria.import_guard import refuse_redefinitions
+from criteria.import_guard import PROGRAMME_FIELDS, refuse_redefinitions
 from criteria.measures import allowed_range
 from criteria.models import (
     Comparison,
@@ -49,7 +49,7 @@ class ParsedSet:
     criteria: list[dict] = field(default_factory=list)
 
 
-PROGRAMME_KEYS = ["code", "name", "legal_basis", "start_year", "end_year"]
+PROGRAMME_KEYS = ["code", "name", "legal_basis", "start_year", "end_year", "starts_on", "ends_on"]
 SET_KEYS = [
     *["code", "name", "level", "applies_to", "tier", "rank", "legal_basis", "province", "derived_from", "status"],
     *["description", "effective_from"],
@@ -114,10 +114,15 @@ def _parse_programme(check: Checker, m: Any, line: int) -> dict:
         "legal_basis": check.text(m, "legal_basis", where, 300),
         "start_year": check.integer(m, "start_year", where, minimum=2000),
         "end_year": check.integer(m, "end_year", where, minimum=2000),
+        # The days the programme judges from and to (QĐ 51/2025 took effect on 15/02/2026); absent: its years.
+        "starts_on": check.date(m, "starts_on", where),
+        "ends_on": check.date(m, "ends_on", where),
         "line": m.line,
     }
     if data["start_year"] and data["end_year"] and data["start_year"] > data["end_year"]:
         check.error(m.key_lines["end_year"], _("'end_year' phải không nhỏ hơn 'start_year'."))
+    if data["starts_on"] and data["ends_on"] and data["starts_on"] > data["ends_on"]:
+        check.error(m.key_lines["ends_on"], _("'ends_on' phải không trước 'starts_on'."))
     return data
 
 
@@ -415,7 +420,8 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
     refuse_redefinitions(parsed)
     programme, _created = Programme.objects.update_or_create(
         code=p["code"],
-        defaults={k: p[k] for k in ("name", "legal_basis", "start_year", "end_year")},
+        # A day the file leaves out keeps the one the database has (files written before the days existed).
+        defaults={k: p[k] for k in PROGRAMME_FIELDS if k in ("name", "legal_basis", "start_year", "end_year") or p[k]},
     )
     _check_references(parsed, programme)
     _save_measures(parsed.measures)

@@ -31,9 +31,11 @@ def evaluate_unit(
     through the engine's compiled batch path."""
     profile = unit.threshold_profile(province_region)
     level = CRITERIA_LEVEL.get(unit.level, unit.level)
+    # The 2021-2025 sets judge until January 2026, with their last year's thresholds.
+    year = min(period.year, definition.last_year or period.year)
     if summary:
-        return summarize_programme(definition, profile, period.year, values, level=level, failing_for="next")
-    return evaluate_programme(definition, profile, period.year, values, level=level)
+        return summarize_programme(definition, profile, year, values, level=level, failing_for="next")
+    return evaluate_programme(definition, profile, year, values, level=level)
 
 
 def evaluate_approved(

@@ -18,7 +18,7 @@ from criteria.models import CriteriaSet, JudgedKinds
 
 def judged_kinds_in(period: dt.date, level: str, province_code: str = "") -> JudgedKinds:
     """The unit kinds that the sets in force in that month judge at this level (one query)."""
-    return CriteriaSet.objects.in_year(period.year).judged_kinds(None, level, province_code)
+    return CriteriaSet.objects.in_month(period).judged_kinds(None, level, province_code)
 
 
 def only_judged(units: QuerySet, kinds: JudgedKinds) -> QuerySet:

@@ -61,8 +61,9 @@ def time_and_date(moment: dt.datetime) -> str:
 
 
 def programme_for(period: dt.date) -> Programme | None:
-    """The programme in force in that month."""
-    return Programme.objects.filter(start_year__lte=period.year, end_year__gte=period.year).first()
+    """The programme that judges the month: in force on its last day (February 2026 is QĐ 51/2025's, in force from
+    the 15th; January 2026 still the 2021-2025 sets')."""
+    return Programme.objects.judging(period.replace(day=1)).order_by("-start_year").first()
 
 
 def due_date(period: dt.date, due_day: int) -> dt.date:

@@ -8,8 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-from django.db.models.functions import ExtractYear
+from django.db.models import F, Q
 
 from communes.models import AdministrativeUnit, Level
 from communes.months import month_code, month_end, months_between, shift_month
@@ -38,8 +37,7 @@ def month_links(period: dt.date) -> dict:
 
 def programme_in_force() -> Q:
     """Statuses judged by the programme of their own month (a month never counts twice if both were computed)."""
-    year = ExtractYear("period")
-    return Q(programme__start_year__lte=year, programme__end_year__gte=year)
+    return Q(programme__first_month__lte=F("period"), programme__last_month__gte=F("period"))
 
 
 def tier_rank(tier: str) -> int:
@@ -160,9 +158,9 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
     )
     demo_units = AdministrativeUnit.objects.filter(path__startswith=scope.path, is_demo=True).exists()
     stale = set(RecomputeMark.objects.filter(below, period=period).values_list("unit_id", flat=True))
-    judged = judged_kinds(year=period.year)
+    judged = judged_kinds(period=period)
     sets = list(
-        CriteriaSet.objects.in_year(period.year)
+        CriteriaSet.objects.in_month(period)
         .in_force_for(scope.province_code, month_end(period))
         .select_related("programme")
         .order_by("level", "rank", "province_code")

@@ -74,15 +74,15 @@ def judged_filter(judged: dict[str, JudgedKinds]) -> Q:
     return condition
 
 
-def judged_kinds(programme: Programme | None = None, *, year: int | None = None) -> dict[str, JudgedKinds]:
-    """The unit kinds judged at each level by the sets of a programme (or of the programme in force in `year`;
-    neither: of every programme), one query."""
+def judged_kinds(programme: Programme | None = None, *, period: dt.date | None = None) -> dict[str, JudgedKinds]:
+    """The unit kinds judged at each level by the sets of a programme (or of the programme that judges the month
+    `period`; neither: of every programme), one query."""
     # In force somewhere: the national sets and the provinces' published ones (a provincial draft judges nobody).
     sets = CriteriaSet.objects.filter(Q(province_code="") | Q(status=SetStatus.PUBLISHED))
     if programme is not None:
         sets = sets.filter(programme=programme)
-    elif year is not None:
-        sets = sets.in_year(year)
+    elif period is not None:
+        sets = sets.in_month(period)
     by_level: dict[str, list] = {}
     for level, kinds in sets.values_list("level", "unit_kinds"):
         by_level.setdefault(level, []).append(kinds)

@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from communes.groups import CommuneGroupAssignment
 from communes.models import AccountSecurity, AdministrativeUnit, Level, Lineage, Membership
 from communes.services import require_password_change
 from communes.text import fold
@@ -36,6 +37,13 @@ class PredecessorInline(admin.TabularInline):
     verbose_name_plural = _("hình thành từ")
 
 
+class GroupInline(admin.TabularInline):
+    model = CommuneGroupAssignment
+    raw_id_fields = ["assigned_by"]
+    extra = 0
+    readonly_fields = ["assigned_at"]
+
+
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "kind", "parent", "region", "applies_tdmnpb_thresholds", "is_demo"]
@@ -44,12 +52,12 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
     search_help_text = _("Tìm theo tên (không cần dấu) hoặc mã")
     list_select_related = ["parent"]
     raw_id_fields = ["parent"]
-    inlines = [PredecessorInline]
+    inlines = [PredecessorInline, GroupInline]
     readonly_fields = ["path"]
     list_per_page = 100
     fieldsets = [
         (None, {"fields": ["code", "level", "kind", "name", "short_name", "parent", "path"]}),
-        (_("Phân loại áp ngưỡng"), {"fields": ["region", "applies_tdmnpb_thresholds", "commune_group"]}),
+        (_("Phân loại áp ngưỡng"), {"fields": ["region", "applies_tdmnpb_thresholds"]}),
         (_("Hiệu lực và lịch sử"), {"fields": ["valid_from", "valid_to", "former_names", "is_demo"]}),
     ]
 

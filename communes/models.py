@@ -12,8 +12,9 @@ from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 from communes import names
+from communes.groups import CommuneGroupAssignment  # noqa: F401 (a model of this app)
 from communes.text import fold, sort_key
-from criteria.choices import CommuneGroup, Region
+from criteria.choices import Region
 from criteria.evaluation import UnitProfile
 
 # The 2025 reform: from this day 34 provinces, no districts, 3,321 communes, many under codes that named other units
@@ -234,9 +235,6 @@ class AdministrativeUnit(models.Model):
         blank=True,
         help_text=_("Khi các đơn vị tiền thân khác vùng hoặc khác cờ TDMNPB: cần Văn phòng điều phối xác định"),
     )
-    commune_group = models.PositiveSmallIntegerField(
-        _("nhóm xã"), choices=CommuneGroup.choices, null=True, blank=True, help_text=_("Nhóm xã theo QĐ 51/2025")
-    )
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
     report_due_day = models.PositiveSmallIntegerField(
         _("hạn nộp báo cáo tháng"),
@@ -376,7 +374,7 @@ class AdministrativeUnit(models.Model):
         return UnitProfile(
             region=province_region,
             applies_tdmnpb=self.applies_tdmnpb_thresholds,
-            group=self.commune_group,
+            # The 2026-2030 commune group is dated data (communes.groups): the evaluation reads it for the month.
             province_code=self.province_code,
         )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communes import views
+from communes import group_views, views
 
 app_name = "communes"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("districts/<code:code>/", views.district_detail, name="district-detail"),
     path("communes/<code:code>/", views.commune_detail, name="commune-detail"),
     path("search/", views.search, name="search"),
+    path("groups/<code:code>/", group_views.commune_groups, name="groups"),
+    path("groups/<code:code>/nhom-xa.xlsx", group_views.groups_workbook, name="groups-workbook"),
+    path("groups/<code:code>/upload/", group_views.groups_upload, name="groups-upload"),
 ]

@@ -77,6 +77,7 @@ def set_def(criteria_set: CriteriaSet) -> SetDef:
         province_code=criteria_set.province_code,
         province_name=criteria_set.province_name,
         version=criteria_set.version_label,
+        illustrative=criteria_set.illustrative,
         criteria=tuple(
             CriterionDef(
                 number=c.number,
@@ -217,6 +218,7 @@ def parsed_set_def(parsed: ParsedSet) -> SetDef:
         province_code=s["province_code"],
         province_name=s["province_name"],
         version=version_label(s["legal_basis"], s.get("effective_from")),
+        illustrative=bool(s.get("illustrative")),
         criteria=tuple(
             CriterionDef(
                 number=c["number"],

@@ -108,6 +108,7 @@ class SetDef:
     province_code: str = ""
     province_name: str = ""
     version: str = ""  # which version of the set: legal basis and the date it applies from (CriteriaSet.version_label)
+    illustrative: bool = False  # a stand-in while the legal text is missing (CriteriaSet.illustrative)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +208,7 @@ class SetResult:
     criteria: list[CriterionResult]
     reached: bool = False  # met, and every lower tier reached (filled by the ladder)
     version: str = ""  # the version of the set that judged (SetDef.version)
+    illustrative: bool = False
 
     @property
     def counted(self) -> list[CriterionResult]:
@@ -240,6 +242,8 @@ class ProgrammeResult:
     year: int
     tier: str | None
     sets: dict[str, SetResult] = field(default_factory=dict)
+    uses_groups: bool = False  # thresholds by commune group (2026-2030): `group` judged it, None: not grouped
+    group: int | None = None
 
     def as_dict(self) -> dict:
         """The JSON shape of `manage.py evaluate` and the API."""
@@ -563,6 +567,7 @@ def evaluate_set(
         province_code=set_def.province_code,
         criteria=criteria,
         version=set_def.version,
+        illustrative=set_def.illustrative,
     )
 
 
@@ -590,11 +595,3 @@ def evaluate_programme(
         if only is None or only == set_def.code:
             result.sets[set_def.code] = set_result
     return result
-
-
-def revocation_risk(*, failed: int, total: int, key_failed: bool) -> bool:
-    """QĐ 18/2022/QĐ-TTg: at risk when 50% or more of the criteria fail, or 30% or more with a key one among them."""
-    if total <= 0:
-        return False
-    # Integer arithmetic: 30% of 20 is exactly 6, with no floating-point doubt at the edge.
-    return failed * 100 >= 50 * total or (key_failed and failed * 100 >= 30 * total)

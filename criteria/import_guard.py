@@ -148,3 +148,13 @@ def _shown(value: Any) -> str:
 def _names(names: list[str]) -> str:
     shown = ", ".join(f"'{name}'" for name in names[:3])
     return shown + (_(" và %(count)d bộ khác") % {"count": len(names) - 3} if len(names) > 3 else "")
+
+
+def fill_programme_days(programme: Programme, p: dict) -> None:
+    """A file may give a programme's first or last day where the database has none: that completes the programme
+    (criteria.import_guard), so the stored sets then compare with the file as they are."""
+    days = {key: p[key] for key in ("starts_on", "ends_on", "buckets") if p.get(key) and not getattr(programme, key)}
+    if days:
+        for key, value in days.items():
+            setattr(programme, key, value)
+        programme.save()

@@ -84,6 +84,9 @@ class Programme(models.Model):
         _("áp dụng đến hết ngày"), null=True, blank=True, help_text=_("Để trống: đến ngày 31/12 của năm kết thúc")
     )
 
+    # How dashboards band communes by criteria met, highest first: [[19, 19], [15, 18], …, [0, 4]] for 2021-2025
+    # (the national reporting bands); a programme with 10 criteria has its own. Empty: the 2021-2025 bands.
+    buckets = models.JSONField(_("nhóm theo số tiêu chí đạt"), default=list, blank=True)
     # The first and last months judged, derived from the days on save (a month is judged by the programme in force
     # on its last day: the 2021-2025 sets until January 2026, QĐ 51/2025 from February 2026, in force on the 15th).
     first_month = models.DateField(editable=False, null=True)
@@ -222,6 +225,12 @@ class CriteriaSet(models.Model):
     rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("Mức thấp hơn phải đạt trước (1 = đạt chuẩn)"))
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
     description = models.TextField(_("ghi chú"), blank=True)
+    # A stand-in while the legal text is not in hand (QĐ 51/2025's Phụ lục I): pages and documents say so.
+    illustrative = models.BooleanField(
+        _("bộ minh họa"),
+        default=False,
+        help_text=_("Chỉ tiêu, ngưỡng minh họa chờ văn bản gốc: kết quả theo bộ này không dùng để công nhận"),
+    )
     province_code = models.CharField(
         _("mã tỉnh"), max_length=2, blank=True, help_text=_("Để trống với bộ tiêu chí quốc gia")
     )

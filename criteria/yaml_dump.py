@@ -59,10 +59,13 @@ def dump_criteria_set(criteria_set: CriteriaSet) -> str:
         "derived_from": criteria_set.derived_from.code if criteria_set.derived_from else "",
         "status": criteria_set.status,
         "description": criteria_set.description,
+        "illustrative": criteria_set.illustrative,
         "effective_from": criteria_set.effective_from,
     }
     programme_data = {key: getattr(programme, key) for key in ("code", "name", "legal_basis", "start_year", "end_year")}
-    programme_data |= {key: getattr(programme, key) for key in ("starts_on", "ends_on") if getattr(programme, key)}
+    programme_data |= {
+        key: getattr(programme, key) for key in ("starts_on", "ends_on", "buckets") if getattr(programme, key)
+    }
     return _document(programme_data, set_data, list(measures.values()), criteria)
 
 
@@ -127,9 +130,9 @@ def _document(programme: dict, set_data: dict, measures: list[dict], criteria: l
     document = {
         "programme": {
             key: programme[key].isoformat() if key in ("starts_on", "ends_on") else programme.get(key)
-            for key in ("code", "name", "legal_basis", "start_year", "end_year", "starts_on", "ends_on")
-            # The days are written only when set: a programme without them judges by its years.
-            if key not in ("starts_on", "ends_on") or programme.get(key)
+            for key in ("code", "name", "legal_basis", "start_year", "end_year", "starts_on", "ends_on", "buckets")
+            # The days and bands are written only when set: a programme without them judges by its years.
+            if key not in ("starts_on", "ends_on", "buckets") or programme.get(key)
         },
         "set": {
             "code": s["code"],
@@ -143,6 +146,7 @@ def _document(programme: dict, set_data: dict, measures: list[dict], criteria: l
             "derived_from": s["derived_from"] or None,
             "status": s["status"],
             "description": s["description"],
+            **({"illustrative": True} if s.get("illustrative") else {}),
             **({"effective_from": s["effective_from"].isoformat()} if s.get("effective_from") else {}),
         },
         "measures": [

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from criteria.choices import CommuneGroup, Region
-from criteria.import_guard import PROGRAMME_FIELDS, refuse_redefinitions
+from criteria.import_guard import fill_programme_days, refuse_redefinitions
 from criteria.measures import allowed_range
 from criteria.models import (
     Comparison,
@@ -49,10 +49,10 @@ class ParsedSet:
     criteria: list[dict] = field(default_factory=list)
 
 
-PROGRAMME_KEYS = ["code", "name", "legal_basis", "start_year", "end_year", "starts_on", "ends_on"]
+PROGRAMME_KEYS = ["code", "name", "legal_basis", "start_year", "end_year", "starts_on", "ends_on", "buckets"]
 SET_KEYS = [
     *["code", "name", "level", "applies_to", "tier", "rank", "legal_basis", "province", "derived_from", "status"],
-    *["description", "effective_from"],
+    *["description", "effective_from", "illustrative"],
 ]
 MEASURE_KEYS = ["code", "name", "name_en", "kind", "unit", "min", "max", "levels"]
 CRITERION_KEYS = ["number", "name", "name_en", "group", "department", "key", "kind", "note", "indicators"]
@@ -117,6 +117,7 @@ def _parse_programme(check: Checker, m: Any, line: int) -> dict:
         # The days the programme judges from and to (QĐ 51/2025 took effect on 15/02/2026); absent: its years.
         "starts_on": check.date(m, "starts_on", where),
         "ends_on": check.date(m, "ends_on", where),
+        "buckets": check.bands(m, "buckets", where),
         "line": m.line,
     }
     if data["start_year"] and data["end_year"] and data["start_year"] > data["end_year"]:
@@ -142,6 +143,7 @@ def _parse_set(check: Checker, m: Any, line: int) -> dict:
         "derived_from": check.text(m, "derived_from", where, 40),
         "status": check.choice(m, "status", where, SetStatus.values, default=SetStatus.DRAFT),
         "description": check.text(m, "description", where, 10000),
+        "illustrative": check.boolean(m, "illustrative", where),
         # A version of the set amended by a later decision applies from this day (none: the programme's start).
         "effective_from": check.date(m, "effective_from", where),
         "province_code": "",
@@ -414,15 +416,15 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
         .select_related("programme")
         .first()
     )
-    if existing is not None and _unchanged_or_refused(existing, parsed):
-        return existing, "unchanged"
+    if existing is not None:
+        fill_programme_days(existing.programme, p)
+        if _unchanged_or_refused(existing, parsed):
+            return existing, "unchanged"
 
     refuse_redefinitions(parsed)
-    programme, _created = Programme.objects.update_or_create(
-        code=p["code"],
-        # A day the file leaves out keeps the one the database has (files written before the days existed).
-        defaults={k: p[k] for k in PROGRAMME_FIELDS if k in ("name", "legal_basis", "start_year", "end_year") or p[k]},
-    )
+    # A day the file leaves out keeps the one the database has (files written before the days existed).
+    days = {k: p[k] for k in ("starts_on", "ends_on", "buckets") if p[k]}
+    programme, _created = Programme.objects.update_or_create(code=p["code"], defaults={**_programme_fields(p), **days})
     _check_references(parsed, programme)
     _save_measures(parsed.measures)
     derived_from = None
@@ -436,6 +438,7 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
         "rank": s["rank"],
         "legal_basis": s["legal_basis"],
         "description": s["description"],
+        "illustrative": s["illustrative"],
         "province_name": s["province_name"],
         "derived_from": derived_from,
         "status": s["status"],
@@ -457,6 +460,10 @@ def save_criteria_set(parsed: ParsedSet) -> tuple[CriteriaSet, str]:
         outcome = "created"
     _save_criteria(criteria_set, parsed.criteria)
     return criteria_set, outcome
+
+
+def _programme_fields(p: dict) -> dict:
+    return {k: p[k] for k in ("name", "legal_basis", "start_year", "end_year")}
 
 
 def _unchanged_or_refused(existing: CriteriaSet, parsed: ParsedSet) -> bool:

@@ -190,6 +190,18 @@ class Checker:
             return default
         return value
 
+    def bands(self, m: LineMap, key: str, where: str) -> list[list[int]]:
+        """Bands of criteria met, highest first: [[10, 10], [5, 9], [0, 4]]."""
+        pairs = self.sequence(m, key, where)
+        if all(
+            isinstance(p, list) and len(p) == 2 and all(type(n) is int and 0 <= n <= p[1] for n in p) for p in pairs
+        ):
+            return [[low, high] for low, high in pairs]  # plain lists: the parser's carry line numbers
+        self.field_error(
+            m, key, where, _("'%(key)s' của %(where)s phải là danh sách các cặp [từ, đến] số nguyên, từ ≤ đến.")
+        )
+        return []
+
     def sequence(self, m: LineMap, key: str, where: str) -> list:
         value = m.get(key)
         if value is None:

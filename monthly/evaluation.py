@@ -3,11 +3,13 @@ entry page, the scorecard and the recompute of statuses."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from communes.models import AdministrativeUnit
+from communes.groups import groups_on
+from communes.models import AdministrativeUnit, Level
 from communes.months import month_end
 from criteria.definitions import build_programme
 from criteria.evaluation import ProgrammeDef, ProgrammeResult, evaluate_programme
@@ -15,6 +17,19 @@ from criteria.models import Measure, Programme
 from criteria.summary import summarize_programme
 from monthly.figures import carried_values
 from monthly.services import CRITERIA_LEVEL
+
+LOOK_UP = object()
+
+
+def uses_groups(definition: ProgrammeDef) -> bool:
+    """Whether any threshold of the definition depends on the commune group (the 2026-2030 sets), cached on it."""
+    cached = definition.threshold_cache.get("uses_groups")
+    if cached is None:
+        cached = any(
+            t.group is not None for s in definition.sets for c in s.criteria for i in c.indicators for t in i.thresholds
+        )
+        definition.threshold_cache["uses_groups"] = cached
+    return cached
 
 
 def evaluate_unit(
@@ -25,17 +40,27 @@ def evaluate_unit(
     province_region: str | None,
     definition: ProgrammeDef,
     summary: bool = False,
+    group: int | None | object = LOOK_UP,
 ):
     """A unit's figures (measure code → value) judged for a month by the programme's definition, with the
     thresholds of the unit's profile: every indicator explained, or (`summary`) the tier and each set's summary
-    through the engine's compiled batch path."""
+    through the engine's compiled batch path. `group`: the commune's group in force in the month when the caller
+    read it for many units at once (communes.groups.groups_on); LOOK_UP reads it."""
     profile = unit.threshold_profile(province_region)
+    grouped = unit.level == Level.COMMUNE and uses_groups(definition)
+    if grouped:
+        # The group in force on the month's last day; none: "chưa phân nhóm", judged by no group's requirement.
+        if group is LOOK_UP:
+            group = groups_on([unit.pk], month_end(period)).get(unit.pk)
+        profile = dataclasses.replace(profile, group=group)
     level = CRITERIA_LEVEL.get(unit.level, unit.level)
     # The 2021-2025 sets judge until January 2026, with their last year's thresholds.
     year = min(period.year, definition.last_year or period.year)
     if summary:
         return summarize_programme(definition, profile, year, values, level=level, failing_for="next")
-    return evaluate_programme(definition, profile, year, values, level=level)
+    result = evaluate_programme(definition, profile, year, values, level=level)
+    result.uses_groups, result.group = grouped, profile.group
+    return result
 
 
 def evaluate_approved(

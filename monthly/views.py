@@ -170,6 +170,9 @@ class ReportPage:
     due: dt.date | None = None
     predecessors: Predecessors = field(default_factory=Predecessors)
     takeable: int = 0  # figures the whole predecessor could fill into empty fields
+    illustrative: list = field(default_factory=list)  # the names of illustrative sets that judge the month
+    uses_groups: bool = False
+    group: int | None = None
 
 
 def _load_report(unit: AdministrativeUnit, period: dt.date) -> Report | None:
@@ -187,6 +190,8 @@ def _readings(page: ReportPage, province: AdministrativeUnit, values: dict[str, 
         definition=build_programme(page.programme.code, unit.province_code, month_end(page.period)),
     )
     readings: dict[str, tuple[IndicatorResult, str]] = {}
+    page.illustrative = [s.name for s in result.sets.values() if s.illustrative]
+    page.uses_groups, page.group = result.uses_groups, result.group
     for set_result in result.sets.values():
         for criterion in set_result.criteria:
             page.criterion_names.setdefault(criterion.number, criterion.name)

@@ -32,6 +32,7 @@ from reports.facts import (
     bucket_label,
     communes_word,
     figures_basis,
+    illustrative_sets_note,
     target_line,
     yardstick_sentence,
 )
@@ -48,11 +49,11 @@ from reports.scope import (
     trend_months,
 )
 from reports.services import (
-    BUCKETS,
     TIER_RANK,
     TargetProgress,
     WatchItem,
     average_criteria,
+    bands_of,
     bucket_counts,
     district_rule,
     target_progress,
@@ -162,12 +163,12 @@ def summarise(
     tiers = _tier_lines(rural, commune_statuses, highest, progress)
     rural_ids = {u.pk for u in rural}
     planned = [p for p in rows.plans if p.year == period.year and p.unit_id in rural_ids]
-    counts = bucket_counts(commune_statuses)
+    counts = bucket_counts(commune_statuses, bands := bands_of(rows.sets[0].programme if rows.sets else None))
     summary = Summary(
         communes=len(rural),
         with_status=len(commune_statuses),
         tiers=tiers,
-        buckets=[(bucket_label(code), counts[code]) for code, _low, _high in BUCKETS],
+        buckets=[(bucket_label(code), counts[code]) for code, _low, _high in bands],
         average=average_criteria(commune_statuses),
         other_targets=[
             p for p in progress if p.target.kind != TargetKind.UNITS_AT_TIER or p.target.level != Level.COMMUNE
@@ -461,6 +462,7 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
         "months": month_links(period),
         "programme": next(iter(rows.statuses.values())).programme if rows.statuses else None,
         "yardstick": yardstick_sentence(rows.sets),
+        "illustrative": illustrative_sets_note(rows.sets),
         "is_demo": rows.is_demo,
         "summary": summary,
         "districts": districts,
@@ -575,6 +577,7 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
         "months": month_links(period),
         "programme": next(iter(rows.statuses.values())).programme if rows.statuses else None,
         "yardstick": yardstick_sentence(rows.sets),
+        "illustrative": illustrative_sets_note(rows.sets),
         "is_demo": rows.is_demo,
         "summary": summary,
         "communes": communes,

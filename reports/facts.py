@@ -176,14 +176,10 @@ def no_basis(month: dt.date) -> str:
 
 
 def bucket_label(code: str) -> str:
-    # Written out, so that makemessages finds each label.
-    labels = {
-        "19": _("19 tiêu chí"),
-        "15-18": _("15-18 tiêu chí"),
-        "10-14": _("10-14 tiêu chí"),
-        "5-9": _("5-9 tiêu chí"),
-    }
-    return labels.get(code) or _("Dưới 5 tiêu chí")
+    """ "19 tiêu chí", "15-18 tiêu chí", "Dưới 5 tiêu chí" from a band's code (reports.services.band_code)."""
+    if code.startswith("<"):
+        return _("Dưới %(count)s tiêu chí") % {"count": code[1:]}
+    return _("%(count)s tiêu chí") % {"count": code}
 
 
 def communes_word(count) -> str:
@@ -216,6 +212,22 @@ def yardstick_sentence(sets) -> str:
         "programme": programme,
         "sets": "; ".join(f"{s.name} ({s.version_label})" for s in amended),
     }
+
+
+def illustrative_note(names: list[str]) -> str:
+    """The warning every page and document that judges by an illustrative set carries (QĐ 51/2025's indicators
+    are not in hand yet: the portal ships a stand-in, never passed off as the law)."""
+    if not names:
+        return ""
+    return _(
+        "Chú ý: %(sets)s là bộ minh họa (chỉ tiêu và ngưỡng chờ văn bản gốc, chưa xác minh): kết quả đánh giá theo bộ "
+        "này chỉ để tham khảo, không dùng để công nhận."
+    ) % {"sets": "; ".join(names)}
+
+
+def illustrative_sets_note(sets) -> str:
+    """illustrative_note for the sets that judge a dashboard's month."""
+    return illustrative_note([s.name for s in yardstick(sets) if s.level in JUDGED_LEVELS and s.illustrative])
 
 
 # The levels whose sets judge what dashboards and documents count (villages are the province's own business).

@@ -19,6 +19,7 @@ from records.models import CommunePlan, Recognition
 from reports import charts
 from reports.coverage import ensure_results
 from reports.dashboard import person
+from reports.facts import illustrative_note
 from reports.models import RecomputeMark, Status
 from reports.scope import TREND_MONTHS, highest_by_unit, month_links, programme_in_force, recognitions_on
 from reports.services import judged_kinds, watch_list
@@ -166,6 +167,7 @@ def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> 
         "months": month_links(period),
         "programme": programme,
         "result": result,
+        "illustrative": illustrative_note([s.name for s in result.sets.values() if s.illustrative] if result else []),
         "has_figures": bool(carried),
         "computed_tier": (result.tier or "") if result else "",
         "status": status,

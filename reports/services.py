@@ -11,13 +11,14 @@ from django.db import transaction
 from django.db.models import Max, Min, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from communes.groups import groups_on
 from communes.models import AdministrativeUnit, Level
 from communes.months import month_end, months_between
 from criteria.definitions import build_programmes_by_province
-from criteria.evaluation import revocation_risk
 from criteria.models import CriteriaSet, JudgedKinds, Measure, Programme, SetStatus, judged_kinds_of
 from criteria.models import Level as CriteriaLevel
-from monthly.evaluation import evaluate_unit
+from criteria.revocation import revocation_risk
+from monthly.evaluation import evaluate_unit, uses_groups
 from monthly.figures import approved_months, carried_values
 from monthly.services import programme_for
 from records.models import Recognition, Target, TargetKind
@@ -120,7 +121,6 @@ UNIT_FIELDS = (
     "path",
     "region",
     "applies_tdmnpb_thresholds",
-    "commune_group",
     "valid_from",
     "valid_to",
 )
@@ -166,8 +166,13 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
     statuses: dict[int, Status] = {}
     communes = [u for u in units if u.level != Level.DISTRICT and u.pk in basis]
     districts = [u for u in units if u.level == Level.DISTRICT]
+    # The 2026-2030 thresholds depend on each commune's group in force in the month (one query when they do).
+    grouped = any(uses_groups(d) for d in definitions.values())
+    groups = groups_on([u.pk for u in communes], month_end(period)) if grouped else {}
     for unit in communes:
-        statuses[unit.pk] = _status(unit, period, programme, definitions, regions, codes, carried.get(unit.pk, {}))
+        statuses[unit.pk] = _status(
+            unit, period, programme, definitions, regions, codes, carried.get(unit.pk, {}), group=groups.get(unit.pk)
+        )
     if districts:
         recomputed = {u.pk for u in units if u.level == Level.COMMUNE}
         shares = _commune_shares(districts, period, programme, statuses, judged, recomputed)
@@ -184,7 +189,7 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
     return len(statuses)
 
 
-def _status(unit, period, programme, definitions, regions, codes, by_measure_id, values=None) -> Status:
+def _status(unit, period, programme, definitions, regions, codes, by_measure_id, values=None, group=None) -> Status:
     values = values if values is not None else {codes[m]: v for m, v in by_measure_id.items()}
     tier, summaries = evaluate_unit(
         unit,
@@ -193,6 +198,7 @@ def _status(unit, period, programme, definitions, regions, codes, by_measure_id,
         province_region=regions.get(unit.province_path, ""),
         definition=definitions[unit.province_code],
         summary=True,
+        group=group,
     )
     lowest = next(iter(summaries.values()), None)
     return Status(
@@ -297,11 +303,27 @@ def recompute_after_approval(*, units, period: dt.date, token: str) -> int:
 BUCKETS = [("19", 19, 19), ("15-18", 15, 18), ("10-14", 10, 14), ("5-9", 5, 9), ("<5", 0, 4)]
 
 
-def bucket_counts(statuses) -> dict[str, int]:
-    """Communes by number of criteria met: 19 / 15-18 / 10-14 / 5-9 / under 5 (the national reporting bands)."""
-    counts = {label: 0 for label, _low, _high in BUCKETS}
+def bands_of(programme: Programme | None) -> list[tuple[str, int, int]]:
+    """The programme's bands of criteria met (data on the programme), as (code, low, high), highest first; the
+    2021-2025 reporting bands when it has none."""
+    pairs = programme.buckets if programme is not None and programme.buckets else None
+    if not pairs:
+        return BUCKETS
+    return [(band_code(low, high), low, high) for low, high in pairs]
+
+
+def band_code(low: int, high: int) -> str:
+    if low == high:
+        return str(low)
+    return f"<{high + 1}" if low == 0 else f"{low}-{high}"
+
+
+def bucket_counts(statuses, bands: list[tuple[str, int, int]] = BUCKETS) -> dict[str, int]:
+    """Communes by number of criteria met, in the programme's bands (by default 19 / 15-18 / 10-14 / 5-9 / under
+    5, the national reporting bands of 2021-2025)."""
+    counts = {label: 0 for label, _low, _high in bands}
     for status in statuses:
-        for label, low, high in BUCKETS:
+        for label, low, high in bands:
             if low <= status.criteria_met <= high:
                 counts[label] += 1
                 break

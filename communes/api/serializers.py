@@ -24,6 +24,12 @@ class AdministrativeUnitSerializer(serializers.ModelSerializer):
         help_text=_("Vùng kinh tế - xã hội của tỉnh chứa đơn vị (chỉ cấp tỉnh ghi vùng, đơn vị cấp dưới theo tỉnh)"),
     )
 
+    commune_group = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Nhóm xã theo QĐ 51/2025 có hiệu lực vào ngày as_of (mặc định hôm nay); null: chưa phân nhóm"),
+    )
+
     class Meta:
         model = AdministrativeUnit
         fields = [

@@ -5,6 +5,7 @@ Scope is decided where the HTML pages decide it (communes.permissions): a unit o
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
@@ -13,6 +14,7 @@ from rest_framework.exceptions import NotFound
 from api.views import FILTER_BACKENDS, read_only_schema
 from communes.api.serializers import AdministrativeUnitSerializer
 from communes.filtersets import AdministrativeUnitFilterSet, province_region
+from communes.groups import CommuneGroupAssignment
 from communes.models import AdministrativeUnit
 from communes.months import UnitCodeConverter, parse_day
 from communes.permissions import pick_at
@@ -32,7 +34,14 @@ class AdministrativeUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         units = AdministrativeUnit.objects.in_scope_of(self.request.user).select_related("parent")
-        return units.annotate(province_region=province_region())
+        # A commune's 2026-2030 group is dated: the one in force on ?as_of= (default today).
+        day = parse_day(self.request.query_params.get("as_of", "")) or timezone.localdate()
+        group = (
+            CommuneGroupAssignment.objects.filter(unit=OuterRef("pk"), valid_from__lte=day)
+            .order_by("-valid_from")
+            .values("group")[:1]
+        )
+        return units.annotate(province_region=province_region(), commune_group=Subquery(group))
 
     def get_object(self) -> AdministrativeUnit:
         # Codes repeat across levels in rare cases and across the 2025 reform: pick as the HTML pages do

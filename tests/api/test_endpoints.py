@@ -12,6 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
+from communes.groups import CommuneGroupAssignment
 from communes.models import AdministrativeUnit, Level, Role
 from criteria.choices import Region
 from criteria.models import Programme
@@ -119,8 +120,9 @@ def test_unit_list_shows_the_units_in_scope_with_their_fields(tree, official):
 
 def test_unit_detail_by_code_matches_the_database(tree, official):
     commune = tree.dak_mon
-    commune.valid_from, commune.commune_group, commune.applies_tdmnpb_thresholds = dt.date(2020, 1, 1), 2, True
+    commune.valid_from, commune.applies_tdmnpb_thresholds = dt.date(2020, 1, 1), True
     commune.save()
+    CommuneGroupAssignment.objects.create(unit=commune, group=2, valid_from=dt.date(2026, 2, 15))
     body = _client(official).get(f"{ROOT}units/23341/").json()
     assert body["valid_from"] == "2020-01-01"
     assert (body["commune_group"], body["applies_tdmnpb_thresholds"]) == (2, True)

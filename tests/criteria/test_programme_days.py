@@ -87,3 +87,36 @@ def test_days_in_the_wrong_order_are_refused_with_their_line():
     with pytest.raises(CriteriaFileError) as refused:
         parse_criteria_yaml(wrong)
     assert "'ends_on' phải không trước 'starts_on'" in str(refused.value)
+
+
+def test_a_database_from_before_the_days_gets_them_from_the_files(both_programmes):
+    Programme.objects.filter(code="2021-2025").update(ends_on=None)  # as a database made before the days existed
+    _set, outcome = import_criteria_text((FIXTURES / "2021-2025" / "commune-standard.yaml").read_bytes())
+    assert outcome == "unchanged"  # the published set is not replaced: its programme is completed
+    programme = Programme.objects.get(code="2021-2025")
+    assert (programme.ends_on, programme.last_month) == (dt.date(2026, 2, 14), dt.date(2026, 1, 1))
+
+
+def test_the_programmes_bands_of_criteria_met_are_data(both_programmes):
+    from reports.facts import bucket_label
+    from reports.services import bands_of, bucket_counts
+
+    new = Programme.objects.get(code="2026-2030")
+    assert new.buckets == [[10, 10], [5, 9], [0, 4]]
+    bands = bands_of(new)
+    assert [bucket_label(code) for code, _low, _high in bands] == ["10 tiêu chí", "5-9 tiêu chí", "Dưới 5 tiêu chí"]
+
+    class Met:
+        def __init__(self, criteria_met):
+            self.criteria_met = criteria_met
+
+    assert bucket_counts([Met(10), Met(7), Met(5), Met(2)], bands) == {"10": 1, "5-9": 2, "<5": 1}
+    old = bands_of(Programme.objects.get(code="2021-2025"))
+    assert [code for code, _low, _high in old] == ["19", "15-18", "10-14", "5-9", "<5"]
+
+
+def test_bands_in_the_wrong_shape_are_refused_with_their_line():
+    wrong = STANDARD.replace("  end_year: 2025\n", "  end_year: 2025\n  buckets: [[10, 5]]\n", 1)
+    with pytest.raises(CriteriaFileError) as refused:
+        parse_criteria_yaml(wrong)
+    assert "'buckets' của programme phải là danh sách các cặp [từ, đến]" in str(refused.value)

@@ -20,8 +20,8 @@ from django.urls import reverse
 
 from communes.models import AdministrativeUnit, Kind, Level
 from criteria.definitions import build_programme
-from criteria.evaluation import revocation_risk
 from criteria.models import CriteriaSet, Measure, Programme, Tier
+from criteria.revocation import revocation_risk
 from demo.story import AT_RISK, TDMNPB_DISTRICTS, build_ladder, load_demo_statuses, plot_communes
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value
 from monthly.services import entry_measures

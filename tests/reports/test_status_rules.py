@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from communes.models import AdministrativeUnit, Level, Role
-from criteria.evaluation import revocation_risk
 from criteria.models import Programme
+from criteria.revocation import revocation_risk
 from criteria.yaml_io import import_criteria_text
 from monthly.services import approve_report, save_values, submit_report
 from records.models import RecognisedTier, Recognition, Target, TargetKind

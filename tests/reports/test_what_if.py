@@ -272,11 +272,11 @@ def test_what_if_runs_a_fixed_number_of_queries(district_client, tree, standard)
 
 def test_unit_profile_reads_the_province_region_in_one_query(tree, django_assert_num_queries):
     tree.dak_pek.applies_tdmnpb_thresholds = True
-    tree.dak_pek.commune_group = 2
     tree.dak_pek.save()
     with django_assert_num_queries(1):
         profile = tree.dak_pek.threshold_profile()
-    assert profile == UnitProfile(region=Region.TN, applies_tdmnpb=True, group=2, province_code="62")
+    # The commune group is dated data the evaluation reads for the month (communes.groups), not the unit's.
+    assert profile == UnitProfile(region=Region.TN, applies_tdmnpb=True, group=None, province_code="62")
 
 
 def test_unit_profile_of_a_province_needs_no_query(tree, django_assert_num_queries):

@@ -124,3 +124,32 @@ def test_an_unchanged_commune_starts_from_its_predecessor_and_the_office_approve
     expect(page.locator("section.waiting")).to_contain_text("Xã Đắk Xú")
     page.get_by_role("button", name="Duyệt 1 báo cáo đang lọc").click()
     expect(page.locator(".messages")).to_contain_text("Đã duyệt 1 báo cáo của Tỉnh Quảng Ngãi tháng 08/2025")
+
+
+def test_a_commune_official_sends_a_2026_report_judged_by_the_new_programme(live_server, page: Page):
+    from django.conf import settings
+
+    from criteria.yaml_io import import_criteria_text
+
+    for name in ("2021-2025/commune-standard.yaml", "2026-2030/commune-standard.yaml"):
+        import_criteria_text((settings.BASE_DIR / "fixtures" / "criteria" / name).read_bytes())
+    dak_pek = reform_kon_tum(kon_tum_tree()).dak_pek
+    MembershipFactory(unit=dak_pek, role=Role.COMMUNE, user__username="xa.dakpek")
+
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Tên đăng nhập").fill("xa.dakpek")
+    page.get_by_label("Mật khẩu").fill("matkhau-thu-nghiem")
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    page.goto(f"{live_server.url}/monthly/23341/2026-03/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xã Đăk Pék")
+    # QĐ 51/2025's set, illustrative until its annex is in hand, and the commune not yet in a group.
+    expect(page.locator(".illustrative")).to_contain_text("bộ minh họa")
+    expect(page.locator(".commune-group")).to_contain_text("chưa phân nhóm")
+    page.get_by_label("Thu nhập bình quân đầu người khu vực nông thôn", exact=True).fill("61,5")
+    page.get_by_label("Tỷ lệ nghèo đa chiều (chuẩn nghèo giai đoạn 2021 - 2025)").fill("3")
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu bản nháp")
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.locator(".messages")).to_contain_text("Đã gửi báo cáo Xã Đăk Pék tháng 03/2026")
+    expect(page.locator(".report-flags")).to_contain_text("Đã gửi")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Level
+from communes.models import REFORM_DATE, AdministrativeUnit, Level
 from communes.months import month_end, months_between, shift_month
 from criteria.evaluation import CriterionResult, IndicatorResult, Outcome, ProgrammeResult
 from criteria.models import JudgedKinds
@@ -32,6 +32,7 @@ class HistoryPoint:
     criteria_met: int | None
     criteria_total: int | None
     stale: bool = False  # being recomputed: the stored figures may no longer match the approved ones
+    programme: str = ""  # the yardstick that produced it (2021-2025 until January 2026, 2026-2030 since)
 
     @property
     def label(self) -> str:
@@ -83,6 +84,7 @@ def _history(commune: AdministrativeUnit, period: dt.date) -> tuple[dict[dt.date
         row.period: row
         for row in Status.objects.filter(unit=commune, period__gte=start, period__lte=period)
         .filter(programme_in_force())
+        .select_related("programme")
         .order_by()
     }
     stale = set(
@@ -101,12 +103,61 @@ def _history(commune: AdministrativeUnit, period: dt.date) -> tuple[dict[dt.date
                 row.criteria_met if row else None,
                 row.criteria_total if row else None,
                 stale=month in stale,
+                programme=row.programme.code if row else "",
             )
         )
     return stored, stale, history
 
 
+@dataclass
+class PredecessorHistory:
+    """A unit the commune was formed from in 2025, with its results of the same twelve months (until 06/2025)."""
+
+    unit: AdministrativeUnit
+    points: list[HistoryPoint]
+
+
+def _predecessors_history(commune: AdministrativeUnit, history: list[HistoryPoint]) -> list[PredecessorHistory]:
+    """Before July 2025 a post-reform commune's history is its predecessors' (one query, only for such a commune
+    whose twelve months reach back before the reform)."""
+    if not commune.is_post_reform or history[0].period >= REFORM_DATE:
+        return []
+    rows = (
+        Status.objects.filter(
+            unit__successor_links__successor=commune, period__gte=history[0].period, period__lt=REFORM_DATE
+        )
+        .filter(programme_in_force())
+        .select_related("unit", "programme")
+        .order_by("unit__sort_key", "period")
+    )
+    by_unit: dict[int, PredecessorHistory] = {}
+    for row in rows:
+        entry = by_unit.setdefault(row.unit_id, PredecessorHistory(row.unit, {}))
+        entry.points[row.period] = HistoryPoint(
+            row.period, row.tier, row.criteria_met, row.criteria_total, programme=row.programme.code
+        )
+    for entry in by_unit.values():
+        entry.points = [entry.points.get(p.period) or HistoryPoint(p.period, None, None, None) for p in history]
+    return list(by_unit.values())
+
+
+def yardstick_runs(history: list[HistoryPoint]) -> list[tuple[str, str, str]]:
+    """(first month, last month, programme) for each run of months judged by one programme."""
+    runs: list[list] = []
+    for point in history:
+        if not point.programme:
+            continue
+        if runs and runs[-1][2] == point.programme:
+            runs[-1][1] = point.label
+        else:
+            runs.append([point.label, point.label, point.programme])
+    return [tuple(run) for run in runs]
+
+
 def _history_chart(history: list[HistoryPoint], result: ProgrammeResult | None) -> str:
+    # One scale: the months of the latest programme only (19 criteria of 2021-2025 and 10 of 2026-2030 differ).
+    latest = next((p.programme for p in reversed(history) if p.programme), "")
+    history = [p if p.programme == latest else HistoryPoint(p.period, None, None, None) for p in history]
     criteria_total = max((p.criteria_total or 0 for p in history), default=0) or (
         next(iter(result.sets.values())).criteria_total if result and result.sets else 0
     )
@@ -182,6 +233,8 @@ def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> 
         "plans": plans,
         "next_step": next_step(result),
         "history": history,
+        "history_runs": yardstick_runs(history),
+        "predecessors_history": _predecessors_history(commune, history),
         "history_chart": _history_chart(history, result),
         "is_demo": demo_units or any(r.is_demo for r in recognitions) or any(p.is_demo for p in plans),
         "generated_at": timezone.localtime(),

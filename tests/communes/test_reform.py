@@ -305,3 +305,38 @@ def test_recognitions_stay_on_the_units_that_received_them(tree, reformed):
     old = office.get(reverse("reports:scorecard", args=["23353"]), {"month": "2024-12"})
     assert [r.decision_number for r in old.context["recognitions"]] == ["1380/QĐ-UBND"]
     assert old.context["history_recognitions"] == []
+
+
+def test_the_scorecard_tells_the_history_across_the_merge_and_both_programmes(tree, reformed):
+    """Issue 15, item 9: the predecessors' 2021-2025 results until 06/2025, the commune's own 2021-2025 result from
+    July 2025, its 2026-2030 result since February 2026, each labelled with its yardstick."""
+    from django.conf import settings
+
+    from communes.models import Role
+    from criteria.models import Programme
+    from reports.models import Status
+
+    for name in ("2021-2025/commune-standard.yaml", "2026-2030/commune-standard.yaml"):
+        import_criteria_text((settings.BASE_DIR / "fixtures" / "criteria" / name).read_bytes())
+    _quang_ngai, dak_pek = reformed
+    old, new = Programme.objects.get(code="2021-2025"), Programme.objects.get(code="2026-2030")
+    rows = [(tree.dak_pek, dt.date(2025, 5, 1), old, 16, 19), (tree.dak_pek, dt.date(2025, 6, 1), old, 17, 19)]
+    rows += [(dak_pek, dt.date(2025, 12, 1), old, 15, 19), (dak_pek, dt.date(2026, 1, 1), old, 15, 19)]
+    rows += [(dak_pek, dt.date(2026, 2, 1), new, 6, 10), (dak_pek, dt.date(2026, 4, 1), new, 7, 10)]
+    for unit, period, programme, met, total in rows:
+        Status.objects.create(
+            unit=unit, period=period, programme=programme, tier="", criteria_met=met, criteria_total=total, sets={}
+        )
+    office = _member(reformed[0], Role.OFFICE)
+    page = office.get(reverse("reports:scorecard", args=["23341"]), {"month": "2026-04"})
+    assert page.status_code == 200
+    points = {p.label: (p.criteria_met, p.programme) for p in page.context["history"]}
+    assert points["12/25"] == (15, "2021-2025")
+    assert points["02/26"] == (6, "2026-2030")
+    assert points["06/25"] == (None, "")  # the commune did not exist yet
+    assert page.context["history_runs"] == [("12/25", "01/26", "2021-2025"), ("02/26", "04/26", "2026-2030")]
+    [predecessor] = [h for h in page.context["predecessors_history"] if h.unit.name == "Xã Đắk Pék"]
+    assert {p.label: p.criteria_met for p in predecessor.points if p.criteria_met} == {"05/25": 16, "06/25": 17}
+    text = page.content.decode()
+    assert "02/26–04/26: đánh giá theo bộ tiêu chí giai đoạn 2026-2030" in text
+    assert "kết quả của Xã Đắk Pék, đơn vị trước sáp nhập" in text

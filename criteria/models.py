@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -225,6 +226,15 @@ class CriteriaSet(models.Model):
     rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("Mức thấp hơn phải đạt trước (1 = đạt chuẩn)"))
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
     description = models.TextField(_("ghi chú"), blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ban hành trên cổng"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("ban hành trên cổng lúc"), null=True, blank=True)
     # A stand-in while the legal text is not in hand (QĐ 51/2025's Phụ lục I): pages and documents say so.
     illustrative = models.BooleanField(
         _("bộ minh họa"),

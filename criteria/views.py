@@ -24,6 +24,7 @@ from criteria.models import (
     CriterionKind,
     Indicator,
     Programme,
+    SetStatus,
     Threshold,
 )
 
@@ -88,7 +89,7 @@ def _amendments(criteria_set: CriteriaSet) -> list[CriteriaSet]:
     return sorted(
         CriteriaSet.objects.filter(
             programme_id=criteria_set.programme_id, code=criteria_set.code, province_code=criteria_set.province_code
-        ).only("code", "legal_basis", "effective_from", "province_code"),
+        ).only("code", "legal_basis", "effective_from", "province_code", "status"),
         key=lambda s: s.effective_from or dt.date.min,
     )
 
@@ -126,6 +127,7 @@ def set_detail(request, programme: str, set_code: str):
     criteria = list(criteria_set.criteria.all())
     _name_references(criteria_set, criteria)
     unverified = sum(1 for c in criteria for i in c.indicators.all() for t in i.thresholds.all() if not t.verified)
+    amendments = _amendments(criteria_set)
     return render(
         request,
         "criteria/set_detail.html",
@@ -134,9 +136,11 @@ def set_detail(request, programme: str, set_code: str):
             "criteria_set": criteria_set,
             "criteria": criteria,
             "versions": _versions(criteria_set),
-            "amendments": _amendments(criteria_set),
+            "amendments": amendments,
             "province_query": f"?province={criteria_set.province_code}" if criteria_set.province_code else "",
             "unverified_count": unverified,
+            # Drafts of this set waiting to be published (never in force, so not reached through ?on=).
+            "drafts": [v for v in amendments if v.status == SetStatus.DRAFT and v.effective_from],
         },
     )
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from records import views
+from records import criteria_editor, views
 
 app_name = "records"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan-create"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
     path("plans/<int:pk>/delete/", views.plan_delete, name="plan-delete"),
+    path("criteria/<int:pk>/draft/", criteria_editor.new_draft, name="criteria-draft"),
+    path("criteria/<int:pk>/edit/", criteria_editor.edit_draft, name="criteria-edit"),
+    path("criteria/<int:pk>/publish/", criteria_editor.publish_draft, name="criteria-publish"),
 ]

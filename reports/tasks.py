@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.db.models import Q
 from django.tasks import TaskResult, task
 
 from communes.models import AdministrativeUnit
 from communes.months import month_code, parse_month
 from reports import services
+from reports.models import Status
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +72,33 @@ def queue_month(*, period: dt.date, scope: AdministrativeUnit | None = None) -> 
     token = services.mark_stale(units=units, periods=[period])
     result = recompute_month.enqueue(month=month_code(period), scope_id=scope.pk if scope else None, token=token)
     return units.count(), result
+
+
+@task
+def recompute_units(*, unit_ids: list[int], months: list[str], token: str) -> int:
+    """Recompute these units' statuses of these months (after a criteria set's version is published)."""
+    try:
+        units = AdministrativeUnit.objects.filter(pk__in=unit_ids)
+        return services.recompute_marked(units=units, periods=[parse_month(m) for m in months], token=token)
+    except Exception:
+        logger.exception("Recomputing statuses of %s after a publication failed; they stay marked stale.", months)
+        raise
+
+
+def queue_after_publication(criteria_set) -> TaskResult | None:
+    """A version of a set was published: the months it covers that have results of its programme are judged again
+    (from its day, or the programme's first month), for the units that have them (of its province, for a
+    province's own set)."""
+    programme = criteria_set.programme
+    start = max((criteria_set.effective_from or programme.first_day).replace(day=1), programme.first_month)
+    statuses = Status.objects.filter(programme=programme, period__gte=start)
+    if criteria_set.province_code:
+        code = criteria_set.province_code
+        statuses = statuses.filter(Q(unit__path__startswith=f"{code}/") | Q(unit__path__startswith=f"2025/{code}/"))
+    months = sorted(set(statuses.values_list("period", flat=True)))
+    if not months:
+        return None
+    units = AdministrativeUnit.objects.filter(pk__in=statuses.values("unit_id"))
+    token = services.mark_stale(units=units, periods=months)
+    unit_ids = list(units.values_list("pk", flat=True))
+    return recompute_units.enqueue(unit_ids=unit_ids, months=[month_code(m) for m in months], token=token)

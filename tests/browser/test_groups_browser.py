@@ -1,6 +1,7 @@
-"""Commune groups as the Quảng Ngãi office meets them (issue 15): the scorecard of a commune without a group says
-"chưa phân nhóm"; the office puts it in group 3 from 15/02/2026 and the scorecard judges it by group 3's
-requirements."""
+"""The 2026-2030 programme as the Quảng Ngãi office meets it (issue 15): the scorecard of a commune without a group
+says "chưa phân nhóm"; the office puts it in group 3 from 15/02/2026 and the scorecard judges it by group 3's
+requirements; the office drafts a new version of the set, raises group 3's income threshold, publishes it, and the
+commune's scorecard changes."""
 
 import datetime as dt
 
@@ -48,3 +49,28 @@ def test_the_office_assigns_a_group_and_the_scorecard_follows(live_server, page:
 
     page.goto(f"{live_server.url}/scorecard/23341/?month=2026-03")
     expect(page.locator(".commune-group")).to_have_text("Nhóm 3")
+
+    income = page.locator(".result-table tr").filter(has_text="3.1 Thu nhập bình quân")
+    expect(income.locator(".outcome")).to_contain_text("Đạt")  # 60 against group 3's 58
+
+    # A new version of the set from 01/03/2026: group 3's income threshold raised to 65.
+    page.goto(f"{live_server.url}/criteria/2026-2030/commune-standard/")
+    page.get_by_label("Tạo phiên bản dự thảo để sửa, áp dụng từ ngày").fill("01/03/2026")
+    page.get_by_role("button", name="Tạo bản dự thảo").click()
+    expect(page.locator(".messages")).to_contain_text("Đã tạo bản dự thảo")
+    row = (
+        page.locator("tr.threshold-row")
+        .filter(has=page.locator("select[name$='-indicator'] option[selected]", has_text="3.1."))
+        .filter(has=page.locator("select[name$='-commune_group'] option[value='3'][selected]"))
+    )
+    row.locator("input[name$='-value']").fill("65")
+    row.locator("input[name$='-verified']").check()
+    page.get_by_role("button", name="Lưu bản dự thảo").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu bản dự thảo; bộ tiêu chí hợp lệ")
+    page.get_by_role("button", name="Ban hành").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ban hành")
+
+    page.goto(f"{live_server.url}/scorecard/23341/?month=2026-03")
+    income = page.locator(".result-table tr").filter(has_text="3.1 Thu nhập bình quân")
+    expect(income.locator(".outcome")).to_contain_text("Chưa đạt")
+    expect(income).to_contain_text("65")

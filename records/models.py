@@ -12,6 +12,8 @@ class RecognisedTier(models.TextChoices):
     STANDARD = "standard", _("Đạt chuẩn NTM")
     ADVANCED = "advanced", _("NTM nâng cao")
     MODEL = "model", _("NTM kiểu mẫu")
+    # 2026-2030: the pilot tier of QĐ 51/2025 (Phụ lục II), above the standard one.
+    MODERN = "modern", _("NTM hiện đại")
 
 
 class RecognitionQuerySet(UnitScopedQuerySet):

@@ -19,8 +19,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.groups import group_label
 from communes.models import AdministrativeUnit, Level
-from communes.months import month_end, shift_month, this_month
+from communes.months import month_end, this_month
 from communes.permissions import in_scope
 from monthly.models import Report, ReportStatus
 from monthly.services import due_date, is_overdue
@@ -34,12 +35,12 @@ from reports.facts import (
     figures_basis,
     illustrative_sets_note,
     target_line,
+    yardstick,
     yardstick_sentence,
 )
 from reports.models import Status
 from reports.revocation import district_revocation_risk
 from reports.scope import (
-    TREND_MONTHS,
     ScopeRows,
     highest_by_unit,
     load_scope,
@@ -59,6 +60,7 @@ from reports.services import (
     target_progress,
     watch_list,
 )
+from reports.trends import criteria_total_of, trend, trend_charts
 
 TIERS = ("standard", "advanced", "model")
 LOWEST_SET = "commune-standard"
@@ -160,7 +162,7 @@ def summarise(
         statuses_by_unit=rows.statuses,
         earlier_by_unit=earlier,
     )
-    tiers = _tier_lines(rural, commune_statuses, highest, progress)
+    tiers = _tier_lines(rural, commune_statuses, highest, progress, tiers_of(rows.sets))
     rural_ids = {u.pk for u in rural}
     planned = [p for p in rows.plans if p.year == period.year and p.unit_id in rural_ids]
     counts = bucket_counts(commune_statuses, bands := bands_of(rows.sets[0].programme if rows.sets else None))
@@ -190,10 +192,11 @@ def _tier_lines(
     commune_statuses: list[Status],
     highest: dict[int, Recognition],
     progress: list[TargetProgress],
+    ladder: tuple[str, ...] = TIERS,
 ) -> list[TierLine]:
     """Each tier: communes recognised at or above it, reaching it by the figures, and its commune target's progress."""
     tiers = []
-    for tier in TIERS:
+    for tier in ladder:
         rank = TIER_RANK[tier]
         line_progress = next(
             (
@@ -216,6 +219,27 @@ def _tier_lines(
             )
         )
     return tiers
+
+
+def tiers_of(sets) -> tuple[str, ...]:
+    """The commune tiers of the month's programme, lowest first: standard, advanced, model until 2025; standard and
+    modern (hiện đại) in 2026-2030. The 2021-2025 ladder when no set judges the month."""
+    ladder = tuple(s.tier for s in yardstick(sets) if s.level == Level.COMMUNE and s.tier in RecognisedTier.values)
+    # A ladder of the 2021-2025 tiers (even with some of its sets missing) keeps all three lines.
+    return ladder if ladder and not set(ladder) <= set(TIERS) else TIERS
+
+
+def group_bands(rows: ScopeRows, bands) -> list[tuple[str, list[int]]]:
+    """Communes by group (1, 2, 3, none) and band of criteria met, for a month judged by group; [] otherwise."""
+    if rows.groups is None:
+        return []
+    statuses = [rows.statuses[u.pk] for u in rows.rural if u.pk in rows.statuses]
+    table = []
+    for group in (1, 2, 3, None):
+        mine = [s for s in statuses if rows.groups.get(s.unit_id) == group]
+        counts = bucket_counts(mine, bands)
+        table.append((group_label(group), [counts[code] for code, _low, _high in bands]))
+    return table
 
 
 def _bucket_chart(buckets: list[tuple[str, int]]) -> str:
@@ -255,75 +279,6 @@ def _tier_chart(tiers: list[TierLine]) -> str:
         # On the scale of all the scope's communes, so "52 of 85" looks like it.
         maximum=max((line.out_of for line in tiers), default=0),
     )
-
-
-# ---------------------------------------------------------------- month by month
-
-
-@dataclass
-class TrendPoint:
-    period: dt.date
-    communes: int  # rural communes with a status that month
-    standard: int
-    advanced: int
-    model: int
-    average: Decimal | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.period:%m/%y}"
-
-
-def trend(rows: ScopeRows, period: dt.date, unit_ids: set[int] | None = None) -> list[TrendPoint]:
-    """The last twelve months of the scope's rural communes (or some of them): tiers reached and average criteria."""
-    by_month: dict[dt.date, list] = defaultdict(list)
-    for row in rows.trend:
-        if unit_ids is None or row.unit_id in unit_ids:
-            by_month[row.period].append(row)
-    points = []
-    for offset in range(1 - TREND_MONTHS, 1):
-        month = shift_month(period, offset)
-        month_rows = by_month.get(month, [])
-        points.append(
-            TrendPoint(
-                period=month,
-                communes=len(month_rows),
-                standard=sum(1 for r in month_rows if tier_rank(r.tier) >= 1),
-                advanced=sum(1 for r in month_rows if tier_rank(r.tier) >= 2),
-                model=sum(1 for r in month_rows if tier_rank(r.tier) >= 3),
-                average=average_criteria(month_rows),
-            )
-        )
-    return points
-
-
-def trend_charts(points: list[TrendPoint], criteria_total: int) -> tuple[str, str]:
-    labels = [p.label for p in points]
-
-    def values(attribute: str) -> list[int | None]:
-        return [getattr(p, attribute) if p.communes else None for p in points]
-
-    tiers = charts.line_chart(
-        labels,
-        [
-            charts.Series(RecognisedTier.STANDARD.label, values("standard"), charts.TIER_COLOURS["standard"]),
-            charts.Series(RecognisedTier.ADVANCED.label, values("advanced"), charts.TIER_COLOURS["advanced"]),
-            charts.Series(RecognisedTier.MODEL.label, values("model"), charts.TIER_COLOURS["model"]),
-        ],
-        title=_("Số xã đạt từng mức theo số liệu, 12 tháng gần nhất"),
-    )
-    average = charts.column_chart(
-        labels,
-        [p.average for p in points],
-        title=_("Số tiêu chí bình quân/xã, 12 tháng gần nhất"),
-        maximum=criteria_total or None,
-        decimals=1,
-    )
-    return tiers, average
-
-
-def _criteria_total(rows: ScopeRows) -> int:
-    return max((r.criteria_total for r in rows.trend), default=0)
 
 
 # ---------------------------------------------------------------- province dashboard
@@ -453,7 +408,7 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
     summary, in_force, highest = summarise(province, rows, period)
     units_by_pk = {u.pk: u for u in rows.units}
     points = trend(rows, period)
-    trend_tiers, trend_average = trend_charts(points, _criteria_total(rows))
+    trend_tiers, trend_average = trend_charts(points, criteria_total_of(rows))
     districts = _district_rows(province, rows, highest, period, today)
     return {
         "scope": province,
@@ -465,6 +420,7 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
         "illustrative": illustrative_sets_note(rows.sets),
         "is_demo": rows.is_demo,
         "summary": summary,
+        "group_bands": group_bands(rows, bands_of(rows.sets[0].programme if rows.sets else None)),
         "districts": districts,
         "overdue_total": sum(d.overdue for d in districts),
         "due": due_date(period, province.report_due_day),
@@ -566,7 +522,7 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
     all_communes = [u for u in rows.units if u.level == Level.COMMUNE]
     judged = rows.rural
     points = trend(rows, period)
-    trend_tiers, trend_average = trend_charts(points, _criteria_total(rows))
+    trend_tiers, trend_average = trend_charts(points, criteria_total_of(rows))
     return {
         "scope": district,
         "district": district,

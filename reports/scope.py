@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q
 
-from communes.models import AdministrativeUnit, Level
+from communes.groups import groups_on
+from communes.models import REFORM_DATE, AdministrativeUnit, Level
 from communes.months import month_code, month_end, months_between, shift_month
 from criteria.models import CriteriaSet, JudgedKinds
 from monthly.models import Report
@@ -93,6 +94,7 @@ class ScopeRows:
     stale: set[int] = field(default_factory=set)  # units whose status this month is being recomputed
     judged: dict[str, JudgedKinds] = field(default_factory=dict)  # criteria level -> the kinds its sets judge
     sets: list[CriteriaSet] = field(default_factory=list)  # the sets, in their versions, that judge the month
+    groups: dict[int, int] | None = None  # commune pk -> its group in force, for a programme judging by group
 
     @property
     def rural(self) -> list[AdministrativeUnit]:
@@ -166,6 +168,9 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
         .order_by("level", "rank", "province_code")
     )
     rows = ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units, stale, judged, sets)
+    if scope.is_post_reform and any(s.programme.first_day >= REFORM_DATE for s in sets):
+        # QĐ 51/2025's commune groups: one query, only for a programme that began after the 2025 reform.
+        rows.groups = groups_on([u.pk for u in units if u.level == Level.COMMUNE], month_end(period))
     # Only what the criteria judge counts: a ward's or a town's stored status (from before) is left out.
     rural_ids = {u.pk for u in rows.rural}
     not_judged = {u.pk for u in units if u.level == Level.COMMUNE} - rural_ids

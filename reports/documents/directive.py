@@ -64,20 +64,31 @@ def _district_of(unit: AdministrativeUnit, units_by_pk: dict[int, Administrative
 def _results_sentence(summary: dashboard.Summary, month: str) -> str:
     tiers = {line.tier: line for line in summary.tiers}
     standard = tiers["standard"]
-    results = _(
-        "Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới, đến tháng %(month)s toàn tỉnh có "
-        "%(standard)s/%(total)s xã được công nhận đạt chuẩn nông thôn mới, trong đó %(advanced)s xã đạt chuẩn nông "
-        "thôn mới nâng cao và %(model)s xã đạt chuẩn nông thôn mới kiểu mẫu; theo số liệu đã được duyệt, "
-        "%(computed)s xã đáp ứng đủ các tiêu chí xã đạt chuẩn, bình quân đạt %(average)s tiêu chí/xã."
-    ) % {
+    values = {
         "month": month,
         "standard": count_words(standard.recognised),
         "total": standard.out_of,
-        "advanced": count_words(tiers["advanced"].recognised),
-        "model": count_words(tiers["model"].recognised),
         "computed": count_words(standard.computed),
         "average": decimal_words(summary.average),
     }
+    if "modern" in tiers:  # 2026-2030: standard and the hiện đại pilot
+        results = _(
+            "Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới, đến tháng %(month)s toàn tỉnh có "
+            "%(standard)s/%(total)s xã được công nhận đạt chuẩn nông thôn mới, trong đó %(modern)s xã nông thôn mới "
+            "hiện đại; theo số liệu đã được duyệt, %(computed)s xã đáp ứng đủ các tiêu chí xã đạt chuẩn, bình quân "
+            "đạt %(average)s tiêu chí/xã."
+        ) % {**values, "modern": count_words(tiers["modern"].recognised)}
+    else:
+        results = _(
+            "Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới, đến tháng %(month)s toàn tỉnh có "
+            "%(standard)s/%(total)s xã được công nhận đạt chuẩn nông thôn mới, trong đó %(advanced)s xã đạt chuẩn "
+            "nông thôn mới nâng cao và %(model)s xã đạt chuẩn nông thôn mới kiểu mẫu; theo số liệu đã được duyệt, "
+            "%(computed)s xã đáp ứng đủ các tiêu chí xã đạt chuẩn, bình quân đạt %(average)s tiêu chí/xã."
+        ) % {
+            **values,
+            "advanced": count_words(tiers["advanced"].recognised),
+            "model": count_words(tiers["model"].recognised),
+        }
     if standard.progress:
         results += " " + _("So với kế hoạch năm %(year)s (%(value)s xã), đạt %(percent)s%% kế hoạch.") % {
             "year": standard.progress.target.year,

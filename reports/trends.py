@@ -1,0 +1,83 @@
+"""The scope's last twelve months, month by month: tiers reached and the average of criteria met (the dashboards'
+trend charts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from communes.months import shift_month
+from records.models import RecognisedTier
+from reports import charts
+from reports.scope import TREND_MONTHS, ScopeRows, tier_rank
+from reports.services import average_criteria
+
+
+@dataclass
+class TrendPoint:
+    period: dt.date
+    communes: int  # rural communes with a status that month
+    standard: int
+    advanced: int
+    model: int
+    average: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.period:%m/%y}"
+
+
+def trend(rows: ScopeRows, period: dt.date, unit_ids: set[int] | None = None) -> list[TrendPoint]:
+    """The last twelve months of the scope's rural communes (or some of them): tiers reached and average criteria."""
+    by_month: dict[dt.date, list] = defaultdict(list)
+    for row in rows.trend:
+        if unit_ids is None or row.unit_id in unit_ids:
+            by_month[row.period].append(row)
+    points = []
+    for offset in range(1 - TREND_MONTHS, 1):
+        month = shift_month(period, offset)
+        month_rows = by_month.get(month, [])
+        points.append(
+            TrendPoint(
+                period=month,
+                communes=len(month_rows),
+                standard=sum(1 for r in month_rows if tier_rank(r.tier) >= 1),
+                advanced=sum(1 for r in month_rows if tier_rank(r.tier) >= 2),
+                model=sum(1 for r in month_rows if tier_rank(r.tier) >= 3),
+                average=average_criteria(month_rows),
+            )
+        )
+    return points
+
+
+def trend_charts(points: list[TrendPoint], criteria_total: int) -> tuple[str, str]:
+    labels = [p.label for p in points]
+
+    def values(attribute: str) -> list[int | None]:
+        return [getattr(p, attribute) if p.communes else None for p in points]
+
+    tiers = charts.line_chart(
+        labels,
+        [
+            charts.Series(RecognisedTier.STANDARD.label, values("standard"), charts.TIER_COLOURS["standard"]),
+            charts.Series(RecognisedTier.ADVANCED.label, values("advanced"), charts.TIER_COLOURS["advanced"]),
+            charts.Series(RecognisedTier.MODEL.label, values("model"), charts.TIER_COLOURS["model"]),
+        ],
+        title=_("Số xã đạt từng mức theo số liệu, 12 tháng gần nhất"),
+    )
+    average = charts.column_chart(
+        labels,
+        [p.average for p in points],
+        title=_("Số tiêu chí bình quân/xã, 12 tháng gần nhất"),
+        maximum=criteria_total or None,
+        decimals=1,
+    )
+    return tiers, average
+
+
+def criteria_total_of(rows: ScopeRows) -> int:
+    return max((r.criteria_total for r in rows.trend), default=0)

@@ -333,8 +333,10 @@ class TargetForm(RecordForm):
     def clean(self):
         cleaned = super().clean()
         kind, level, tier, value = (cleaned.get(k) for k in ("kind", "level", "tier", "value"))
-        if kind == TargetKind.UNITS_AT_TIER and not tier and "tier" in cleaned:
-            self.add_error("tier", _("Mức: chọn mức khi chỉ tiêu là số đơn vị đạt mức."))
+        if kind in (TargetKind.UNITS_AT_TIER, TargetKind.SHARE_AT_TIER) and not tier and "tier" in cleaned:
+            self.add_error("tier", _("Mức: chọn mức khi chỉ tiêu là số hoặc tỷ lệ đơn vị đạt mức."))
+        if kind == TargetKind.SHARE_AT_TIER and value and value > 100:
+            self.add_error("value", _("Giá trị: tỷ lệ phần trăm phải từ 1 đến 100."))
         if kind in (TargetKind.MIN_CRITERIA, TargetKind.YEARLY_GAIN):
             if tier:
                 self.add_error("tier", _("Mức: bỏ trống với loại chỉ tiêu này, vì chỉ tiêu đếm tiêu chí của xã."))

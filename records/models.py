@@ -67,6 +67,8 @@ class TargetKind(models.TextChoices):
     UNITS_AT_TIER = "units_at_tier", _("Số đơn vị đạt mức")
     MIN_CRITERIA = "min_criteria", _("Mọi xã đạt tối thiểu số tiêu chí")
     YEARLY_GAIN = "yearly_gain", _("Mỗi xã tăng thêm số tiêu chí mỗi năm")
+    # The 2026-2030 programme's targets are shares: about 65 % of communes NTM, 10 % hiện đại by 2030.
+    SHARE_AT_TIER = "share_at_tier", _("Tỷ lệ đơn vị đạt mức (%)")
 
 
 class Target(models.Model):

@@ -104,7 +104,10 @@ def target_text(target: Target) -> str:
         RecognisedTier.STANDARD: _("đạt chuẩn NTM"),
         RecognisedTier.ADVANCED: _("đạt chuẩn NTM nâng cao"),
         RecognisedTier.MODEL: _("đạt chuẩn NTM kiểu mẫu"),
+        RecognisedTier.MODERN: _("đạt chuẩn NTM hiện đại"),
     }.get(target.tier, "")
+    if target.kind == TargetKind.SHARE_AT_TIER:
+        return _("%(value)s%% số %(units)s %(reached)s") % {"value": target.value, "units": units, "reached": reached}
     return _("Ít nhất %(value)s %(units)s %(reached)s") % {"value": target.value, "units": units, "reached": reached}
 
 

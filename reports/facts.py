@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -130,6 +131,20 @@ def target_line(progress, *, gain_baseline: dt.date, gain_baseline_units: int) -
             "year": target.year,
             "achieved": progress.achieved,
             "total": progress.out_of,
+        }
+    if target.kind == TargetKind.SHARE_AT_TIER:
+        share = Decimal(100 * progress.achieved) / progress.out_of if progress.out_of else Decimal(0)
+        return _(
+            "%(tier)s: %(value)s%% số xã (mục tiêu %(year)s); hiện %(achieved)s/%(total)s xã được công nhận "
+            "(%(share)s%%), đạt %(percent)s%% mục tiêu"
+        ) % {
+            "tier": target.get_tier_display(),
+            "value": target.value,
+            "year": target.year,
+            "achieved": progress.achieved,
+            "total": progress.out_of,
+            "share": share.quantize(Decimal("0.1")),
+            "percent": progress.percent if progress.percent is not None else "—",
         }
     if target.kind == TargetKind.YEARLY_GAIN:
         head = _("Mỗi xã tăng thêm ít nhất %(value)s tiêu chí mỗi năm (kế hoạch %(year)s)") % {

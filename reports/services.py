@@ -402,6 +402,8 @@ class TargetProgress:
         with the communes that should meet it.
         """
         goal = self.target.value if self.target.kind == TargetKind.UNITS_AT_TIER else self.out_of
+        if self.target.kind == TargetKind.SHARE_AT_TIER:
+            goal = Decimal(self.target.value * self.out_of) / 100  # the communes the share means
         if not goal:
             return None
         return (Decimal(100 * self.achieved) / goal).quantize(Decimal("1"))
@@ -423,7 +425,7 @@ def target_progress(
             in_force[r.unit_id] = max(in_force.get(r.unit_id, 0), tier_rank(r.tier))
     progress = []
     for target in targets:
-        if target.kind == TargetKind.UNITS_AT_TIER:
+        if target.kind in (TargetKind.UNITS_AT_TIER, TargetKind.SHARE_AT_TIER):
             pool = districts if target.level == Level.DISTRICT else communes
             achieved = sum(1 for u in pool if in_force.get(u.pk, 0) >= tier_rank(target.tier))
             progress.append(TargetProgress(target, achieved, len(pool)))

@@ -521,7 +521,8 @@ def test_office_records_the_province_target(client_for, tree, users):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"tier": ""}, "Mức: chọn mức khi chỉ tiêu là số đơn vị đạt mức."),
+        ({"tier": ""}, "Mức: chọn mức khi chỉ tiêu là số hoặc tỷ lệ đơn vị đạt mức."),
+        ({"kind": TargetKind.SHARE_AT_TIER, "value": "165"}, "Giá trị: tỷ lệ phần trăm phải từ 1 đến 100."),
         (
             {"kind": TargetKind.MIN_CRITERIA, "tier": "", "value": "25"},
             "Giá trị: một xã có 19 tiêu chí, không thể quá 19.",

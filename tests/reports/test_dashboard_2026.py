@@ -83,3 +83,28 @@ def test_a_2024_month_keeps_the_2021_2025_tiers_and_bands(province, tree):
         "Dưới 5 tiêu chí",
     ]
     assert page.context["group_bands"] == []
+
+
+def test_the_2030_targets_are_shares_of_the_communes(province):
+    from records.models import RecognisedTier, Recognition, Target, TargetKind
+
+    new = Programme.objects.get(code="2026-2030")
+    source = "QĐ 417/QĐ-BNNMT (31/01/2026)"
+    Target.objects.create(
+        unit=province, year=2030, kind=TargetKind.SHARE_AT_TIER, tier=RecognisedTier.STANDARD, value=65, source=source
+    )
+    Target.objects.create(
+        unit=province, year=2030, kind=TargetKind.SHARE_AT_TIER, tier=RecognisedTier.MODERN, value=10, source=source
+    )
+    Recognition.objects.create(
+        unit=AdministrativeUnit.objects.get(code="23341", valid_from=REFORM_DATE),
+        programme=new,
+        tier=RecognisedTier.STANDARD,
+        decision_number="45/QĐ-UBND",
+        decision_date=dt.date(2026, 3, 20),
+        issuer="Chủ tịch UBND tỉnh Quảng Ngãi",
+    )
+    page = _office(province).get(reverse("reports:province-dashboard", args=["51"]), {"month": "2026-03"})
+    lines = page.context["summary"].target_lines
+    assert "Đạt chuẩn NTM: 65% số xã (mục tiêu 2030); hiện 1/2 xã được công nhận (50.0%), đạt 77% mục tiêu" in lines
+    assert "NTM hiện đại: 10% số xã (mục tiêu 2030); hiện 0/2 xã được công nhận (0.0%), đạt 0% mục tiêu" in lines

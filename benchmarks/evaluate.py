@@ -1,4 +1,4 @@
-"""How long the evaluation engine takes per commune against every commune set of 2021-2025.
+"""How long the evaluation engine takes per commune against every commune set of 2021-2025, and of 2026-2030.
 
     cd /work/main && .venv/bin/python benchmarks/evaluate.py [--communes N] [--rounds R] [--profile]
 
@@ -7,7 +7,10 @@ database and built with criteria.definitions.build_programme, exactly as the por
 db.sqlite3 and any DATABASE_URL are never touched). Without those files a synthetic programme of the same
 size is built in code. Communes are varied and deterministic (fixed seed): all 7 regions, the TDMNPB rule,
 years 2021-2025, values around the thresholds, a few missing or invalid. Only the evaluation is timed.
-The last line is machine-readable: RESULT evaluate_mean_ms=<x> communes=<n> indicators=<k>.
+The 2026-2030 sets (fixtures/criteria/2026-2030: QĐ 51's illustrative set with thresholds by commune group, and
+the hiện đại frame) are timed the same way with communes of groups 1, 2, 3 and none, in 2026.
+The last line is machine-readable:
+RESULT evaluate_mean_ms=<x> communes=<n> indicators=<k> evaluate_2026_ms=<y> indicators_2026=<j>.
 """
 
 from __future__ import annotations
@@ -55,8 +58,8 @@ REGIONS = list(REGION_NAMES)
 # ---------------------------------------------------------------- the programme
 
 
-def programme_from_fixtures() -> ProgrammeDef | None:
-    files = sorted(FIXTURES.glob("*.yaml"))
+def programme_from_fixtures(code: str = PROGRAMME) -> ProgrammeDef | None:
+    files = sorted((FIXTURES.parent / code).glob("*.yaml"))
     if not files:
         return None
     from django.core.management import call_command
@@ -65,7 +68,7 @@ def programme_from_fixtures() -> ProgrammeDef | None:
 
     call_command("migrate", verbosity=0)
     call_command("import_criteria", *map(str, files), stdout=io.StringIO())
-    return build_programme(PROGRAMME)
+    return build_programme(code)
 
 
 def synthetic_programme() -> ProgrammeDef:
@@ -228,7 +231,9 @@ def random_value(rng: random.Random, measure: MeasureDef, target: tuple[str, lis
     return value
 
 
-def communes(programme: ProgrammeDef, n: int, seed: int = 318) -> list[tuple[UnitProfile, int, dict]]:
+def communes(
+    programme: ProgrammeDef, n: int, seed: int = 318, years: list[int] = YEARS
+) -> list[tuple[UnitProfile, int, dict]]:
     rng = random.Random(seed)
     measures = commune_measures(programme)
     wanted = targets(programme)
@@ -242,7 +247,7 @@ def communes(programme: ProgrammeDef, n: int, seed: int = 318) -> list[tuple[Uni
         # A third of the communes do well almost everywhere (and reach a tier), the others vary.
         quality = 0.999 if rng.random() < 0.35 else rng.random()
         values = {code: random_value(rng, m, wanted.get(code, (">=", [])), quality) for code, m in measures.items()}
-        result.append((profile, rng.choice(YEARS), values))
+        result.append((profile, rng.choice(years), values))
     return result
 
 
@@ -310,7 +315,37 @@ def main() -> None:
         stream = io.StringIO()
         pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(15)
         print(stream.getvalue())
-    print(f"RESULT evaluate_mean_ms={mean:.4f} communes={len(cases)} indicators={indicators}")
+    mean_2026, indicators_2026 = time_2026(args.communes, args.rounds)
+    print(
+        f"RESULT evaluate_mean_ms={mean:.4f} communes={len(cases)} indicators={indicators} "
+        f"evaluate_2026_ms={mean_2026:.4f} indicators_2026={indicators_2026}"
+    )
+
+
+def time_2026(count: int, rounds: int) -> tuple[float, int]:
+    """The mean time per commune against every commune set of 2026-2030 in force (median of the rounds)."""
+    programme = programme_from_fixtures("2026-2030")
+    if programme is None:
+        print("2026-2030: no fixtures/criteria/2026-2030/*.yaml")
+        return float("nan"), 0
+    ladder = programme.ladder("commune")
+    indicators = sum(len(c.indicators) for s in ladder for c in s.criteria)
+    print(f"programme 2026-2030: {', '.join(s.code for s in ladder)}; {indicators} indicators")
+    cases = communes(programme, count, seed=51, years=[2026])
+    run(programme, cases[:200])
+    means = []
+    for round_number in range(1, rounds + 1):
+        t0 = time.perf_counter()
+        results = run(programme, cases)
+        means.append((time.perf_counter() - t0) / len(cases) * 1000)
+        print(f"2026 round {round_number}: {means[-1]:.4f} ms per commune")
+    groups = Counter(profile.group for profile, _year, _values in cases)
+    tiers = Counter(r.tier for r in results)
+    print("2026 groups:", ", ".join(f"{g or 'chưa phân nhóm'}={n}" for g, n in sorted(groups.items(), key=str)))
+    print("2026 tiers:", ", ".join(f"{t or 'none'}={n}" for t, n in sorted(tiers.items(), key=str)))
+    mean = statistics.median(means)
+    print(f"2026 mean per commune: {mean:.4f} ms; target < 1 ms: {'met' if mean < 1 else 'MISSED'}")
+    return mean, indicators
 
 
 if __name__ == "__main__":

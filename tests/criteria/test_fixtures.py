@@ -59,7 +59,8 @@ def test_income_is_one_measure_judged_by_every_commune_tier(loaded):
             "criterion__criteria_set__code", flat=True
         )
     )
-    assert sets == {"commune-standard", "commune-advanced", "commune-model"}
+    # Both programmes read the same measure: a commune's income carries across 2025/2026.
+    assert sets == {"commune-standard", "commune-advanced", "commune-model", "commune-modern"}
 
 
 def test_district_set_has_the_qd_320_conditions(loaded):
@@ -72,8 +73,17 @@ def test_district_set_has_the_qd_320_conditions(loaded):
 
 
 def test_2026_2030_skeleton_has_10_criteria_and_the_modern_pilot(loaded):
-    assert _set("2026-2030", "commune-standard").criteria.count() == 10
-    assert _set("2026-2030", "commune-modern").tier == "modern"
+    standard, modern = _set("2026-2030", "commune-standard"), _set("2026-2030", "commune-modern")
+    assert standard.criteria.count() == 10
+    assert modern.tier == "modern"
+    # Illustrative until QĐ 51's annexes are in hand: every threshold unverified, the sets say so.
+    assert standard.illustrative
+    assert modern.illustrative
+    assert not Threshold.objects.filter(indicator__criterion__criteria_set__in=[standard, modern], verified=True)
+    # The pilot needs the standard tier and the province's own criteria (no province set: nobody is modern).
+    first = modern.criteria.get(number=1).indicators.get()
+    assert (first.comparison, first.reference) == ("reached", "commune-standard")
+    assert modern.criteria.get(number=4).indicators.get().measure.code == "modern_province_criteria"
 
 
 def test_no_threshold_number_of_qd_318_claims_to_be_verified(loaded):

@@ -22,6 +22,8 @@ class Level(models.TextChoices):
     COMMUNE = "commune", _("Xã")
     VILLAGE = "village", _("Thôn")
     DISTRICT = "district", _("Huyện")
+    # 2026-2030: a province completing the NTM task (QĐ 51/2025, Phụ lục III), judged from its communes' results.
+    PROVINCE = "province", _("Tỉnh")
 
 
 class Tier(models.TextChoices):
@@ -30,6 +32,7 @@ class Tier(models.TextChoices):
     MODEL = "model", _("Kiểu mẫu")
     SMART = "smart", _("Thông minh")
     MODERN = "modern", _("Hiện đại")
+    COMPLETE = "complete", _("Hoàn thành nhiệm vụ xây dựng NTM")
 
 
 class SetStatus(models.TextChoices):

@@ -27,6 +27,7 @@ from monthly.models import Report, ReportStatus
 from monthly.services import due_date, is_overdue
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports import charts
+from reports.completion import province_completion
 from reports.coverage import ensure_results
 from reports.facts import (
     FiguresBasis,
@@ -421,6 +422,7 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
         "is_demo": rows.is_demo,
         "summary": summary,
         "group_bands": group_bands(rows, bands_of(rows.sets[0].programme if rows.sets else None)),
+        "completion": province_completion(province, rows, period),
         "districts": districts,
         "overdue_total": sum(d.overdue for d in districts),
         "due": due_date(period, province.report_due_day),

@@ -118,6 +118,24 @@ def basis_sentence(basis: FiguresBasis) -> str:
     return text
 
 
+def _share_line(progress) -> str:
+    """A target as a share of the communes (the 2030 programme's ~65 % NTM): the share now and the progress."""
+    target = progress.target
+    share = Decimal(100 * progress.achieved) / progress.out_of if progress.out_of else Decimal(0)
+    return _(
+        "%(tier)s: %(value)s%% số xã (mục tiêu %(year)s); hiện %(achieved)s/%(total)s xã được công nhận "
+        "(%(share)s%%), đạt %(percent)s%% mục tiêu"
+    ) % {
+        "tier": target.get_tier_display(),
+        "value": target.value,
+        "year": target.year,
+        "achieved": progress.achieved,
+        "total": progress.out_of,
+        "share": share.quantize(Decimal("0.1")),
+        "percent": progress.percent if progress.percent is not None else "—",
+    }
+
+
 def target_line(progress, *, gain_baseline: dt.date, gain_baseline_units: int) -> str:
     """One target that is not a count of recognised communes, as the page and the document both word it; a yearly
     gain with no results for its baseline month says so rather than counting zero."""
@@ -133,19 +151,7 @@ def target_line(progress, *, gain_baseline: dt.date, gain_baseline_units: int) -
             "total": progress.out_of,
         }
     if target.kind == TargetKind.SHARE_AT_TIER:
-        share = Decimal(100 * progress.achieved) / progress.out_of if progress.out_of else Decimal(0)
-        return _(
-            "%(tier)s: %(value)s%% số xã (mục tiêu %(year)s); hiện %(achieved)s/%(total)s xã được công nhận "
-            "(%(share)s%%), đạt %(percent)s%% mục tiêu"
-        ) % {
-            "tier": target.get_tier_display(),
-            "value": target.value,
-            "year": target.year,
-            "achieved": progress.achieved,
-            "total": progress.out_of,
-            "share": share.quantize(Decimal("0.1")),
-            "percent": progress.percent if progress.percent is not None else "—",
-        }
+        return _share_line(progress)
     if target.kind == TargetKind.YEARLY_GAIN:
         head = _("Mỗi xã tăng thêm ít nhất %(value)s tiêu chí mỗi năm (kế hoạch %(year)s)") % {
             "value": target.value,

@@ -30,10 +30,10 @@ def _indicators(criteria_set: CriteriaSet) -> int:
 
 
 def test_every_file_loads_and_a_second_load_changes_nothing(loaded, capsys):
-    assert len(FILES) == 9
-    assert loaded.count("đã tạo") == 9
+    assert len(FILES) == 10
+    assert loaded.count("đã tạo") == 10
     call_command("import_criteria", *FILES)
-    assert capsys.readouterr().out.count("không thay đổi") == 9
+    assert capsys.readouterr().out.count("không thay đổi") == 10
 
 
 def test_2021_2025_commune_sets_have_the_sizes_of_qd_318_and_319(loaded):

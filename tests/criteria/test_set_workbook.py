@@ -93,7 +93,7 @@ def _thresholds(criteria_set: CriteriaSet) -> set[tuple]:
 
 
 def test_every_fixture_set_reads_back_from_its_workbook_as_its_yaml(fixture_sets):
-    assert len(fixture_sets) == len(FILES) == 9
+    assert len(fixture_sets) == len(FILES) == 10
     for criteria_set in fixture_sets:
         text = read_set_workbook(export_set_workbook(criteria_set))
         assert dump_parsed(parse_criteria_yaml(text)) == dump_criteria_set(criteria_set), criteria_set

@@ -514,7 +514,7 @@ def _malformed():
             "bad-level",
             text,
             f"Dòng {line_of(text, 'level: hamlet')}: 'level' của set là 'hamlet', "
-            "phải là một trong: commune, village, district.",
+            "phải là một trong: commune, village, district, province.",
         )
     )
 
@@ -524,7 +524,7 @@ def _malformed():
             "bad-tier",
             text,
             f"Dòng {line_of(text, 'tier: gold')}: 'tier' của set là 'gold', "
-            "phải là một trong: standard, advanced, model, smart, modern.",
+            "phải là một trong: standard, advanced, model, smart, modern, complete.",
         )
     )
 
@@ -839,7 +839,7 @@ def test_import_command_names_the_file_and_line_and_loads_nothing(tmp_path):
     assert str(exc_info.value) == (
         "Không nạp gì.\n"
         f"{bad}: Dòng {line_of(bad_text, 'tier: better')}: 'tier' của set là 'better', "
-        "phải là một trong: standard, advanced, model, smart, modern.\n"
+        "phải là một trong: standard, advanced, model, smart, modern, complete.\n"
         f"{tmp_path / 'missing.yaml'}: không tìm thấy tệp."
     )
     assert counts() == dict.fromkeys(counts(), 0)

@@ -25,6 +25,7 @@ def province(tree):
         "2021-2025/commune-advanced.yaml",
         "2026-2030/commune-standard.yaml",
         "2026-2030/commune-modern.yaml",
+        "2026-2030/province-complete.yaml",
     ):
         import_criteria_text((settings.BASE_DIR / "fixtures" / "criteria" / name).read_bytes())
     reform = reform_kon_tum(tree)
@@ -108,3 +109,19 @@ def test_the_2030_targets_are_shares_of_the_communes(province):
     lines = page.context["summary"].target_lines
     assert "Đạt chuẩn NTM: 65% số xã (mục tiêu 2030); hiện 1/2 xã được công nhận (50.0%), đạt 77% mục tiêu" in lines
     assert "NTM hiện đại: 10% số xã (mục tiêu 2030); hiện 0/2 xã được công nhận (0.0%), đạt 0% mục tiêu" in lines
+
+
+def test_the_province_completion_is_judged_from_its_communes_results(province, tree):
+    from decimal import Decimal
+
+    page = _office(province).get(reverse("reports:province-dashboard", args=["51"]), {"month": "2026-03"})
+    completion = page.context["completion"]
+    values = {i.measure: i.value for c in completion.criteria for i in c.indicators}
+    assert values == {"province_communes_standard_pct": Decimal("50.0"), "province_communes_modern_pct": Decimal("0.0")}
+    assert (completion.criteria_met, completion.criteria_total, completion.met) == (0, 2, False)
+    text = page.content.decode()
+    assert "Tỉnh, thành phố hoàn thành nhiệm vụ xây dựng nông thôn mới giai đoạn 2026 - 2030" in text
+    assert "chờ Phụ lục III" in text
+    # The 2021-2025 months have no such set.
+    old = _office(tree.province).get(reverse("reports:province-dashboard", args=["62"]), {"month": "2024-05"})
+    assert old.context["completion"] is None

@@ -96,7 +96,10 @@ DEMO_USERS = [
         "51",
         "Văn phòng Điều phối NTM tỉnh Quảng Ngãi (từ 07/2025)",
         since_reform=True,
-        story="số liệu 07/2025 - 01/2026; tháng 12/2025 có báo cáo chờ duyệt và xã chưa nộp",
+        story=(
+            "số liệu 07/2025 - 11/2026, từ 02/2026 theo Bộ tiêu chí 2026 - 2030 và nhóm xã (2 xã chưa phân nhóm); "
+            "tháng 11/2026 có báo cáo chờ duyệt, bản nháp và xã chưa nộp"
+        ),
     ),
     DemoUser(
         "xa.dakpek",
@@ -105,7 +108,7 @@ DEMO_USERS = [
         "23341",
         "UBND xã Đăk Pék, tỉnh Quảng Ngãi (từ 07/2025)",
         since_reform=True,
-        story="tháng 12/2025 đã gửi, chờ duyệt; tháng 01/2026 chưa nhập",
+        story="đã duyệt đến tháng 10/2026; tháng 11/2026 đã gửi, chờ duyệt; tháng 12/2026 chưa nhập",
     ),
     DemoUser("quantri", "Quản trị hệ thống", None, None, "Quản trị hệ thống"),
 ]

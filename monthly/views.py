@@ -254,7 +254,8 @@ def _build_page(
     previous = previous_values(unit=unit, period=period)
     stored = services.form_values(unit=unit, period=period, report=report, previous=previous)
     values = {e.measure.code: stored.get(e.measure.pk) for e in entries}
-    page.predecessors = predecessors_of(unit, period)
+    # Only until the commune has approved figures of its own: then they are where its form starts from.
+    page.predecessors = predecessors_of(unit, period) if not previous else Predecessors()
     if whole := page.predecessors.whole:
         page.takeable = sum(
             1 for e in entries if whole.values.get(e.measure.pk) is not None and values[e.measure.code] is None

@@ -159,3 +159,12 @@ def test_the_report_page_of_a_merged_commune_runs_a_fixed_number_of_queries(hist
     with django_assert_num_queries(len(first)):
         page = official.get(url)
     assert "Thị trấn Đắk Glei (06/2025): 60" in page.content.decode()
+
+
+def test_the_predecessors_leave_the_form_once_the_commune_has_approved_figures(history):
+    _quang_ngai, dak_pek, _dak_xu = history
+    _approved(dak_pek, AUGUST, {"income_per_capita": "52"}, UserFactory())
+    official = _client_of(dak_pek, Role.COMMUNE)
+    page = official.get(reverse("monthly:report", args=["23341", "2025-09"]))
+    assert page.context["page"].predecessors.units == []
+    assert "Xã Đắk Môn (06/2025)" not in page.content.decode()

@@ -4,8 +4,9 @@ Kon Tum (62) is the demo province. The command imports the national unit list if
 national criteria sets of fixtures/criteria, generates a few villages per rural commune of Kon Tum (marked
 as demo data), creates one user per role, then tells Kon Tum's 2024 (demo.story: approved monthly figures,
 recognition decisions, the 2025 targets, plans and the monthly statuses), then the merged Quảng Ngãi's July 2025 to
-January 2026 (demo.reform_story: villages, the ex-Kon Tum communes' figures and statuses) and prints the log-ins.
-Every step is idempotent.
+January 2026 (demo.reform_story: villages, the ex-Kon Tum communes' figures and statuses), then its 2026 under the
+2026-2030 criteria (demo.story_2026: commune groups, every commune's figures of February to December, statuses,
+targets and plans) and prints the log-ins. Every step is idempotent.
 
 It lives in reports because the statuses are computed there; communes must not import reports.
 """
@@ -20,13 +21,15 @@ from communes.management.commands.import_villages import load_village_rows
 from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Level
 from demo.reform_story import load_reform_story
 from demo.story import load_demo_statuses
+from demo.story_2026 import load_story_2026
 from demo.users import DEMO_PASSWORD, DEMO_PROVINCE_CODE, demo_village_rows, load_demo_users
 
 
 class Command(BaseCommand):
     help = (
         "Nạp dữ liệu minh họa: tỉnh Kon Tum, thôn minh họa, một tài khoản cho mỗi vai trò và số liệu, "
-        "quyết định công nhận, chỉ tiêu, kế hoạch năm 2024; từ 07/2025, số liệu các tháng của tỉnh Quảng Ngãi mới."
+        "quyết định công nhận, chỉ tiêu, kế hoạch năm 2024; từ 07/2025, số liệu các tháng của tỉnh Quảng Ngãi mới; năm "
+        "2026: phân nhóm xã, số liệu theo Bộ tiêu chí 2026 - 2030, chỉ tiêu và kế hoạch."
     )
 
     def add_arguments(self, parser):
@@ -72,6 +75,7 @@ class Command(BaseCommand):
         users, kept = load_demo_users()
         load_demo_statuses(stdout=self.stdout)
         load_reform_story(stdout=self.stdout)
+        load_story_2026(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Tài khoản minh họa (mật khẩu chung: {DEMO_PASSWORD}):"))
         for demo in users:
             note = " (mật khẩu đã được đổi, giữ nguyên)" if demo.username in kept else ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import export_views, views
+from reports import export_views, periodic_views, views  # periodic_views registers <period:…> (reports.periods)
 from reports.documents import views as document_views
 
 app_name = "reports"
@@ -26,6 +26,25 @@ urlpatterns = [
                 document_views.document_form,
                 {"kind": kind},
                 name=f"pdf-{kind}-form",
+            ),
+        )
+    ],
+    # A province's or a commune's half-year (YYYY-H1, YYYY-H2) or year (YYYY): the PDF and its Excel.
+    *[
+        route
+        for kind in ("province", "commune")
+        for route in (
+            path(
+                f"pdf/{kind}/<code:code>/<period:period>/",
+                periodic_views.periodic_document,
+                {"kind": kind},
+                name=f"pdf-{kind}-period",
+            ),
+            path(
+                f"excel/{kind}/<code:code>/<period:period>/",
+                periodic_views.periodic_excel,
+                {"kind": kind},
+                name=f"excel-{kind}-period",
             ),
         )
     ],

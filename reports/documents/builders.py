@@ -321,6 +321,11 @@ def letterhead(kind: str, unit: AdministrativeUnit, period: dt.date) -> Letterhe
     saved, values = settings_for(kind, unit, period)
     # A directive stays a draft until this month's settings carry a number, a signer and recipients.
     complete = saved is not None and bool(saved.number and saved.signer_name.strip() and saved.recipients.strip())
+    return letterhead_from(kind, values, draft=kind == DocumentKind.DIRECTIVE and not complete)
+
+
+def letterhead_from(kind: str, values: dict, *, draft: bool = False) -> Letterhead:
+    """The letterhead of the form's values (settings_for's, or a period's: reports.documents.periodic)."""
     return Letterhead(
         kind=kind,
         doc_type=DOCUMENT_TYPES[kind],
@@ -335,7 +340,7 @@ def letterhead(kind: str, unit: AdministrativeUnit, period: dt.date) -> Letterhe
         signer_title=values["signer_title"],
         signer_name=values["signer_name"],
         recipients=lines(values["recipients"]),
-        draft=kind == DocumentKind.DIRECTIVE and not complete,
+        draft=draft,
         body=values["body"],
     )
 

@@ -125,3 +125,13 @@ def test_the_province_completion_is_judged_from_its_communes_results(province, t
     # The 2021-2025 months have no such set.
     old = _office(tree.province).get(reverse("reports:province-dashboard", args=["62"]), {"month": "2024-05"})
     assert old.context["completion"] is None
+
+
+def test_the_dashboard_links_the_periodic_reports_of_its_year(province):
+    office = _office(province)
+    page = office.get(reverse("reports:province-dashboard", args=["51"]), {"month": "2026-03"}).content.decode()
+    link = reverse("reports:pdf-province-period", args=["51", "2026-H1"])
+    assert link in page
+    assert reverse("reports:excel-province-period", args=["51", "2026"]) in page
+    assert reverse("reports:pdf-province-period", args=["51", "2026-H2"]) not in page  # not begun in March
+    assert office.get(link).status_code == 200

@@ -409,7 +409,7 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
     summary, in_force, highest = summarise(province, rows, period)
     units_by_pk = {u.pk: u for u in rows.units}
     points = trend(rows, period)
-    trend_tiers, trend_average = trend_charts(points, criteria_total_of(rows))
+    trend_tiers, trend_average = trend_charts(points, criteria_total_of(rows), tiers_of(rows.sets))
     districts = _district_rows(province, rows, highest, period, today)
     return {
         "scope": province,
@@ -524,7 +524,7 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
     all_communes = [u for u in rows.units if u.level == Level.COMMUNE]
     judged = rows.rural
     points = trend(rows, period)
-    trend_tiers, trend_average = trend_charts(points, criteria_total_of(rows))
+    trend_tiers, trend_average = trend_charts(points, criteria_total_of(rows), tiers_of(rows.sets))
     return {
         "scope": district,
         "district": district,

@@ -54,7 +54,15 @@ def trend(rows: ScopeRows, period: dt.date, unit_ids: set[int] | None = None) ->
     return points
 
 
-def trend_charts(points: list[TrendPoint], criteria_total: int) -> tuple[str, str]:
+# The counts of a ladder's first, second and third tier (by rank) on each point.
+RANK_ATTRIBUTES = ("standard", "advanced", "model")
+
+
+def trend_charts(
+    points: list[TrendPoint], criteria_total: int, ladder: tuple[str, ...] = RANK_ATTRIBUTES
+) -> tuple[str, str]:
+    """The tiers line chart (one line per tier of the month's ladder: standard, advanced, model until 2025;
+    standard and hiện đại in 2026-2030) and the average column chart."""
     labels = [p.label for p in points]
 
     def values(attribute: str) -> list[int | None]:
@@ -63,9 +71,8 @@ def trend_charts(points: list[TrendPoint], criteria_total: int) -> tuple[str, st
     tiers = charts.line_chart(
         labels,
         [
-            charts.Series(RecognisedTier.STANDARD.label, values("standard"), charts.TIER_COLOURS["standard"]),
-            charts.Series(RecognisedTier.ADVANCED.label, values("advanced"), charts.TIER_COLOURS["advanced"]),
-            charts.Series(RecognisedTier.MODEL.label, values("model"), charts.TIER_COLOURS["model"]),
+            charts.Series(RecognisedTier(tier).label, values(attribute), charts.TIER_COLOURS.get(tier, "#6a3d9a"))
+            for tier, attribute in zip(ladder, RANK_ATTRIBUTES, strict=False)
         ],
         title=_("Số xã đạt từng mức theo số liệu, 12 tháng gần nhất"),
     )

@@ -135,3 +135,10 @@ def test_the_dashboard_links_the_periodic_reports_of_its_year(province):
     assert reverse("reports:excel-province-period", args=["51", "2026"]) in page
     assert reverse("reports:pdf-province-period", args=["51", "2026-H2"]) not in page  # not begun in March
     assert office.get(link).status_code == 200
+
+
+def test_the_trend_chart_follows_the_months_ladder(province):
+    page = _office(province).get(reverse("reports:province-dashboard", args=["51"]), {"month": "2026-03"})
+    chart = str(page.context["trend_tier_chart"])
+    assert "NTM hiện đại" in chart
+    assert "NTM nâng cao" not in chart

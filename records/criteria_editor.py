@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from communes.permissions import can_manage_records, require
 from criteria.choices import CommuneGroup, Region
 from criteria.editing import EditError, check_set, create_draft, publish
-from criteria.models import CriteriaSet, Indicator, SetStatus, Threshold
+from criteria.models import CriteriaSet, Criterion, Indicator, Measure, SetStatus, Threshold
 
 NOT_OFFICE = gettext_lazy("Chỉ Văn phòng điều phối mới sửa và ban hành bộ tiêu chí.")
 
@@ -50,6 +50,51 @@ class ThresholdForm(forms.ModelForm):
         self.fields["commune_group"].choices = [("", _("mọi nhóm")), *CommuneGroup.choices]
         self.fields["region"].choices = [("", _("mọi vùng")), *Region.choices]
         self.fields["source"].required = True
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "department", "is_key"]
+        widgets = {"name": forms.TextInput(attrs={"size": 36}), "department": forms.TextInput(attrs={"size": 24})}
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["criterion", "code", "official_code", "name", "measure", "comparison", "reference", "multiplier"]
+        widgets = {"name": forms.TextInput(attrs={"size": 40}), "code": forms.TextInput(attrs={"size": 5})}
+
+    def __init__(self, *args, criteria=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = criteria
+        self.fields["criterion"].label_from_instance = lambda c: f"{c.number}. {c.name[:40]}"
+        self.fields["measure"].queryset = Measure.objects.order_by("code")
+        self.fields["measure"].label_from_instance = lambda m: f"{m.code} · {m.name[:40]}"
+
+
+def _formsets(request, draft: CriteriaSet):
+    """The draft's criteria, indicators (and a new one) and thresholds (and three new ones), bound to the POST."""
+    criteria = Criterion.objects.filter(criteria_set=draft).order_by("number")
+    indicators = Indicator.objects.filter(criterion__criteria_set=draft).select_related("criterion", "measure")
+    thresholds = (
+        Threshold.objects.filter(indicator__in=indicators)
+        .select_related("indicator")
+        .order_by("indicator__criterion__number", "indicator__position", "commune_group", "region", "year", "pk")
+    )
+    data = request.POST or None
+    return (
+        modelformset_factory(Criterion, form=CriterionForm, extra=0)(data, queryset=criteria, prefix="crit"),
+        modelformset_factory(Indicator, form=IndicatorForm, extra=1)(
+            data,
+            queryset=indicators.order_by("criterion__number", "position"),
+            prefix="ind",
+            form_kwargs={"criteria": criteria},
+        ),
+        modelformset_factory(Threshold, form=ThresholdForm, extra=3, can_delete=True)(
+            data, queryset=thresholds, form_kwargs={"indicators": indicators}
+        ),
+    )
 
 
 def _set(request, pk: int) -> CriteriaSet:
@@ -84,23 +129,18 @@ def new_draft(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def edit_draft(request, pk: int):
-    """A draft's indicators' names and thresholds; saved only if the whole set passes the import's rules."""
+    """A draft's criteria, indicators and thresholds; saved only if the whole set passes the import's rules."""
     draft = _set(request, pk)
     if draft.status != SetStatus.DRAFT:
         messages.error(request, _("Bộ tiêu chí đã ban hành không sửa được: hãy tạo một phiên bản dự thảo."))
         return redirect(_set_url(draft))
-    indicators = Indicator.objects.filter(criterion__criteria_set=draft).select_related("criterion", "measure")
-    thresholds = (
-        Threshold.objects.filter(indicator__in=indicators)
-        .select_related("indicator")
-        .order_by("indicator__criterion__number", "indicator__position", "commune_group", "region", "year", "pk")
-    )
-    Formset = modelformset_factory(Threshold, form=ThresholdForm, extra=3, can_delete=True)
-    formset = Formset(request.POST or None, queryset=thresholds, form_kwargs={"indicators": indicators})
+    criteria, indicators, formset = _formsets(request, draft)
     errors: list[str] = []
-    if request.method == "POST" and formset.is_valid():
+    if request.method == "POST" and all(f.is_valid() for f in (criteria, indicators, formset)):
         try:
             with transaction.atomic():
+                criteria.save()
+                indicators.save()
                 formset.save()
                 check_set(draft)
         except EditError as exc:
@@ -109,7 +149,14 @@ def edit_draft(request, pk: int):
             messages.success(request, _("Đã lưu bản dự thảo; bộ tiêu chí hợp lệ."))
             return redirect("records:criteria-edit", pk=draft.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"draft": draft, "formset": formset, "errors": errors, "set_url": _set_url(draft)}
+    context = {
+        "draft": draft,
+        "criteria_formset": criteria,
+        "indicator_formset": indicators,
+        "formset": formset,
+        "errors": errors,
+        "set_url": _set_url(draft),
+    }
     return render(request, "records/criteria_editor.html", context, status=status)
 
 

@@ -49,22 +49,24 @@ def _income_threshold(criteria_set, group):
 
 
 def _formset_data(client, draft, changes: dict[int, dict]):
-    """The editor's form as the page renders it, with some rows' fields changed (threshold pk → fields)."""
+    """The editor's forms as the page renders them (criteria, indicators, thresholds), with some thresholds'
+    fields changed (threshold pk → fields)."""
     page = client.get(reverse("records:criteria-edit", args=[draft.pk]))
-    formset = page.context["formset"]
-    data = {key: value for key, value in formset.management_form.initial.items()}
-    data = {f"form-{key}": value for key, value in data.items()}
-    for index, form in enumerate(formset.forms):
-        for name, field in form.fields.items():
-            value = form.initial.get(name, field.initial)
-            if hasattr(value, "pk"):
-                value = value.pk
-            if value is None or value is False:
-                continue
-            data[f"form-{index}-{name}"] = value
-        if form.instance.pk in changes:
-            for name, value in changes[form.instance.pk].items():
-                data[f"form-{index}-{name}"] = value
+    data = {}
+    for name in ("criteria_formset", "indicator_formset", "formset"):
+        formset = page.context[name]
+        data |= {f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()}
+        for index, form in enumerate(formset.forms):
+            for field_name, field in form.fields.items():
+                value = form.initial.get(field_name, field.initial)
+                if hasattr(value, "pk"):
+                    value = value.pk
+                if value is None or value is False:
+                    continue
+                data[f"{formset.prefix}-{index}-{field_name}"] = value
+            if name == "formset" and form.instance.pk in changes:
+                for field_name, value in changes[form.instance.pk].items():
+                    data[f"{formset.prefix}-{index}-{field_name}"] = value
     return data
 
 
@@ -150,3 +152,20 @@ def test_only_the_office_edits_and_a_published_set_is_never_edited(qd51):
     response = office.get(reverse("records:criteria-edit", args=[national.pk]))
     assert response.status_code == 302  # a published set: make a draft first
     assert CriteriaSet.objects.filter(status=SetStatus.DRAFT).count() == 0
+
+
+def test_the_office_renames_criteria_and_indicators_of_a_draft(qd51):
+    reform, national = qd51
+    office = _office(reform.quang_ngai)
+    office.post(reverse("records:criteria-draft", args=[national.pk]), {"effective_from": "01/06/2026"})
+    draft = CriteriaSet.objects.get(code="commune-standard", programme__code="2026-2030", status=SetStatus.DRAFT)
+    data = _formset_data(office, draft, {})
+    page = office.get(reverse("records:criteria-edit", args=[draft.pk]))
+    criterion_index = next(i for i, f in enumerate(page.context["criteria_formset"]) if f.instance.number == 3)
+    indicator_index = next(i for i, f in enumerate(page.context["indicator_formset"]) if f.instance.code == "3.1")
+    data[f"crit-{criterion_index}-name"] = "Phát triển kinh tế nông thôn và thu nhập"
+    data[f"ind-{indicator_index}-name"] = "Thu nhập bình quân đầu người (triệu đồng/người/năm)"
+    assert office.post(reverse("records:criteria-edit", args=[draft.pk]), data).status_code == 302
+    assert draft.criteria.get(number=3).name == "Phát triển kinh tế nông thôn và thu nhập"
+    assert draft.criteria.get(number=3).indicators.get(code="3.1").name.startswith("Thu nhập bình quân đầu người (")
+    assert national.criteria.get(number=3).name == "Phát triển kinh tế nông thôn"  # the version in force unchanged

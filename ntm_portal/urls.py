@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from ntm_portal.health import healthz
+
 admin.site.site_header = _("Quản trị Cổng điều hành NTM")
 admin.site.site_title = _("Cổng điều hành NTM")
 
@@ -29,6 +31,7 @@ def moved_admin_page(request, model: str, rest: str):
 
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("communes.urls")),
     path("", include("monthly.urls")),
     path("", include("reports.urls")),

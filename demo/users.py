@@ -11,10 +11,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from communes.models import REFORM_DATE, AdministrativeUnit, Kind, Membership, Role
+from communes.passwords import DEMO_PASSWORD
 
 DEMO_PROVINCE_CODE = "62"  # Tỉnh Kon Tum
 DEMO_DISTRICT_CODE = "610"  # Huyện Đắk Glei
-DEMO_PASSWORD = "ntm-demo-2024"
 KON_TUM_STORY = "số liệu năm 2024 (trước 07/2025)"
 
 # Village names in the manner of Kon Tum's highland communes (Xơ Đăng, Giẻ Triêng, Ba Na), plus numbered thôn.

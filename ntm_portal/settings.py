@@ -253,7 +253,7 @@ LOGGING = {
 
 # Throttle counts (the API's rate per token, invalid tokens per address) live in this cache, which every worker
 # process shares: the database by default, Redis with DJANGO_CACHE_URL.
-CACHES = {"default": cache_from_url(env_str("DJANGO_CACHE_URL"))}
+CACHES = {"default": cache_from_url(env_str("REDIS_URL") or env_str("DJANGO_CACHE_URL"))}
 
 # How many reverse proxies in front of the portal add to X-Forwarded-For. 0 (the default): the address is the
 # connection's own (REMOTE_ADDR), and a client cannot choose the address it is counted under by sending the header.

@@ -1,0 +1,20 @@
+"""gunicorn's settings for the portal (`gunicorn -c gunicorn.conf.py ntm_portal.wsgi`), read by the container and
+the systemd unit of docs/deploy.md; each can be overridden from the environment."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Sync workers: the portal's requests are short database reads and PDF renders (CPU). Two per core plus one is
+# gunicorn's rule of thumb; a 2-core provincial server gets 5. Each worker keeps one database connection open.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# A province's yearly PDF takes a few seconds; a request stuck longer than this is killed and logged.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+# Recycle workers now and then, so a slow leak in a library never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

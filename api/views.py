@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import filters
 from rest_framework.permissions import AllowAny, BasePermission
 
@@ -67,8 +67,9 @@ class SchemaView(SpectacularAPIView):
     permission_classes = [SchemaAccess]
 
 
-class DocsView(SpectacularSwaggerView):
-    """Swagger UI; a person not logged in is sent to the login page, as everywhere else."""
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI; a person not logged in is sent to the login page, as everywhere else. The split view serves its
+    start-up script from its own URL (?script=), so the page needs no inline script (SECURE_CSP)."""
 
     permission_classes = [AllowAny]
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from criteria.models import CriteriaSet, SetStatus
+from criteria.services import copy_contents
 from criteria.yaml_dump import dump_criteria_set
 from criteria.yaml_io import parse_criteria_yaml
 from criteria.yaml_reading import CriteriaFileError
@@ -55,22 +56,11 @@ def create_draft(source: CriteriaSet, *, effective_from: dt.date) -> CriteriaSet
         errors.append(_("Ngày áp dụng: bộ này đã có phiên bản áp dụng từ ngày đó."))
     if errors:
         raise EditError(errors)
-    criteria = list(source.criteria.prefetch_related("indicators__thresholds"))
     draft = CriteriaSet.objects.get(pk=source.pk)
     draft.pk, draft.status, draft.effective_from = None, SetStatus.DRAFT, effective_from
     draft.published_by, draft.published_at = None, None
     draft.save()
-    for criterion in criteria:
-        indicators = list(criterion.indicators.all())
-        criterion.pk, criterion.criteria_set = None, draft
-        criterion.save()
-        for indicator in indicators:
-            thresholds = list(indicator.thresholds.all())
-            indicator.pk, indicator.criterion = None, criterion
-            indicator.save()
-            for threshold in thresholds:
-                threshold.pk, threshold.indicator = None, indicator
-                threshold.save()
+    copy_contents(source, draft)
     return draft
 
 

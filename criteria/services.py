@@ -68,13 +68,20 @@ def clone_set_for_province(*, criteria_set: CriteriaSet, province_code: str, pro
         derived_from=criteria_set,
         status=SetStatus.DRAFT,
     )
+    copy_contents(criteria_set, clone)
+    return clone
+
+
+def copy_contents(source: CriteriaSet, target: CriteriaSet) -> None:
+    """Copy the source set's criteria, indicators and thresholds into the (empty) target set: a province's clone,
+    or a draft version (criteria.editing). Thresholds go in one insert."""
     thresholds = []
-    for criterion in criteria_set.criteria.prefetch_related(
+    for criterion in source.criteria.prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.order_by("position")),
         Prefetch("indicators__thresholds", queryset=Threshold.objects.order_by("pk")),
     ):
         indicators = list(criterion.indicators.all())
-        criterion.pk, criterion.criteria_set = None, clone
+        criterion.pk, criterion.criteria_set = None, target
         criterion.save()
         for indicator in indicators:
             rows = list(indicator.thresholds.all())
@@ -84,4 +91,3 @@ def clone_set_for_province(*, criteria_set: CriteriaSet, province_code: str, pro
                 row.pk, row.indicator = None, indicator
                 thresholds.append(row)
     Threshold.objects.bulk_create(thresholds)
-    return clone

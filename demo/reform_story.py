@@ -38,6 +38,7 @@ from criteria.measures import allowed_range
 from criteria.models import Indicator, Measure, MeasureKind, Programme
 from demo.users import DEMO_PROVINCE_CODE, demo_village_rows, load_demo_users
 from monthly.figures import carried_values
+from monthly.latest import rebuild as rebuild_latest_values
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value
 from reports.models import Status
 from reports.services import recompute_statuses, tracked_units
@@ -190,6 +191,7 @@ def load_reform_story(stdout: TextIO | None = None) -> ReformStory:
         _write_reports(story, programme, months_values, by_id, senders, office, province.report_due_day)
 
     analyze_tables(Report, Value, ReportEvent)
+    rebuild_latest_values()  # the reports above were written directly, not through approval
     units = tracked_units(province)
     for period in MONTHS:
         story.statuses += recompute_statuses(period=period, units=units, programme=programme)

@@ -10,9 +10,8 @@ Kon Tum (62) is the demo province. What comes from the news and what is invented
   longer met, and asks Ngọc Hồi to finish the district NTM target by the end of 2024: the figures make it so.
 
 The figures are built against the criteria as loaded (fixtures/criteria, region TN, thresholds of the year), so the
-computed statuses tell the story whatever the illustrative thresholds are. Every random choice comes from random.Random
-seeded by a unit code: the same database gets the same story on every run. Running it again creates nothing twice:
-existing reports are left as they are, decisions, targets and plans are updated in place.
+statuses tell the story whatever the illustrative thresholds are. Random choices are seeded by unit codes: the same
+story on every run, and nothing twice (reports left as they are; decisions, targets and plans updated in place).
 """
 
 from __future__ import annotations
@@ -43,6 +42,7 @@ from demo.plots import (
     rng_for,
 )
 from demo.users import DEMO_PROVINCE_CODE, load_demo_users
+from monthly.latest import rebuild as rebuild_latest_values
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value
 from records.models import CommunePlan, RecognisedTier, Recognition, Target, TargetKind
 from reports.models import Status
@@ -63,7 +63,6 @@ MEET_STANDARD = "meet_standard"
 MEET_ADVANCED = "meet_advanced"
 MEET_MODEL = "meet_model"
 RANDOM_ADVANCED = "random_advanced"  # a measure only the advanced set reads, met or not by chance
-
 
 # ---------------------------------------------------------------- thresholds and values
 
@@ -405,6 +404,7 @@ def load_demo_statuses(stdout: TextIO | None = None) -> DemoStory:
         story.plans = _write_plans(plots)
 
     analyze_tables(Report, Value, ReportEvent)
+    rebuild_latest_values()  # the reports were written directly, not approved through monthly.services
     units = tracked_units(province)
     for period in MONTHS:
         story.statuses += recompute_statuses(period=period, units=units, programme=programme)

@@ -43,6 +43,7 @@ from demo.reform_story import LATE_COMMUNES, _aware, _new_report, _rounded, _say
 from demo.targets import write_targets
 from demo.users import load_demo_users
 from monthly.figures import carried_values
+from monthly.latest import rebuild as rebuild_latest_values
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value
 from monthly.services import entry_measures
 from records.models import CommunePlan, RecognisedTier, Target, TargetKind
@@ -519,6 +520,7 @@ def load_story_2026(stdout: TextIO | None = None) -> Story2026:
     story.ungrouped = [c.name for c in communes if c.pk in grouping.ungrouped]
     story.moved = next((c.name for c in communes if c.pk == grouping.moved), "")
     analyze_tables(Report, Value, ReportEvent, CommuneGroupAssignment)
+    rebuild_latest_values()  # the reports above were written directly, not through approval
     if story.closed:
         # Xã Đăk Pék's December 2025 and January 2026, judged by the 2021-2025 sets.
         old, unit = Programme.objects.filter(code=OLD_PROGRAMME_CODE).first(), [story_commune.pk]

@@ -160,3 +160,31 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.at:%d/%m/%Y %H:%M}"
+
+
+class LatestApprovedValue(models.Model):
+    """The latest approved value of each measure for each unit, and the month it was approved for.
+
+    Maintained in the transaction of every approval and un-approval (monthly.latest), rebuildable from the reports
+    with `rebuild_latest_values`. Recomputing the current month reads these rows instead of sorting every approved
+    value of the whole history (carried forward) to find the newest of each.
+    """
+
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+")
+    measure = models.ForeignKey(
+        "criteria.Measure", verbose_name=_("số liệu"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.DateField(_("tháng của báo cáo đã duyệt"))
+    number = models.DecimalField(_("giá trị số"), max_digits=14, decimal_places=4, null=True, blank=True)
+    flag = models.BooleanField(_("có/không"), null=True, blank=True)
+    level = models.CharField(_("mức"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("giá trị đã duyệt mới nhất")
+        verbose_name_plural = _("giá trị đã duyệt mới nhất")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "measure"], name="latest_value_unit_measure_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.measure_id} @ {self.period:%m/%Y}"

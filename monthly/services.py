@@ -22,6 +22,7 @@ from communes.months import (
 from criteria.measures import InvalidValue, coerce_typed
 from criteria.models import CriteriaSet, Indicator, Measure, Programme, Threshold
 from monthly.figures import previous_values
+from monthly.latest import record_approved, record_unapproved
 from monthly.models import Report, ReportAction, ReportEvent, ReportStatus, Value, ValueChange
 
 # Sent after commit when a report's approval changes, with the affected units and period, so the reports app
@@ -455,6 +456,7 @@ def approve_report(*, report: Report, by, expected_version: int | None = None) -
             % {"status": report.get_status_display()}
         )
     _approve(report, by)
+    record_approved([report])
     _notify([report.unit], report.period)
     return report
 
@@ -486,6 +488,7 @@ def unapprove_report(*, report: Report, by, reason: str, expected_version: int |
     report.updated_by = by
     report.save()
     _event(report, ReportAction.UNAPPROVED, by, reason)
+    record_unapproved(report)
     _notify([report.unit], report.period)
     return report
 
@@ -515,6 +518,7 @@ def approve_all(
             )
     for report in reports:
         _approve(report, by)
+    record_approved(reports)
     if reports:
         _notify([r.unit for r in reports], period)
     return len(reports)

@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import receivers  # noqa: F401 - connects the approval receiver (it queues reports.tasks)
+        from reports.freshness import connect_signals
+
+        connect_signals()

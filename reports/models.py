@@ -34,6 +34,8 @@ class Status(models.Model):
     # whose figures carry forward. Empty for a district judged only on its communes' shares.
     basis_period = models.DateField(_("số liệu đã duyệt của tháng"), null=True, blank=True)
     computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
+    # A digest of the result (tier, counts, basis, sets): a recompute rewrites only the rows whose digest changed.
+    fingerprint = models.CharField(_("dấu kết quả"), max_length=32, blank=True, editable=False)
 
     objects = StatusQuerySet.as_manager()
 
@@ -125,3 +127,21 @@ class DocumentSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.kind}"
+
+
+class DataVersion(models.Model):
+    """One counter that moves, in the writing transaction, whenever what the dashboards show changes: a recompute
+    that changed a status, a mark, a report's workflow, a recognition, a target or plan, a unit or a set.
+
+    Cached dashboard pages are keyed by it (reports.freshness), so a page served warm is never older than the last
+    change committed before the request began.
+    """
+
+    number = models.BigIntegerField(_("phiên bản dữ liệu"), default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu trang tổng quan")
+        verbose_name_plural = _("phiên bản dữ liệu trang tổng quan")
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,8 +22,10 @@ from criteria.models import Level as CriteriaLevel
 from criteria.revocation import revocation_risk
 from monthly.evaluation import evaluate_unit, uses_groups
 from monthly.figures import approved_months, carried_values
+from monthly.latest import current_values
 from monthly.services import programme_for
 from records.models import Recognition, Target, TargetKind
+from reports.freshness import bump_data_version
 from reports.models import RecomputeMark, Status
 
 
@@ -158,7 +162,8 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
     definitions = build_programmes_by_province(programme.code, province_codes, month_end(period))
     codes = dict(Measure.objects.values_list("pk", "code"))
     of_units = unit_queryset if unit_queryset is not None else [u.pk for u in units]
-    carried = carried_values(of_units, period)
+    # The maintained latest values when the units come as a queryset (every recompute but a few tests' lists).
+    carried = current_values(unit_queryset, period) if unit_queryset is not None else carried_values(of_units, period)
     basis = approved_months(of_units, period)
 
     # A commune is judged from its first approved report on (figures carry forward from then); before it has one
@@ -184,9 +189,49 @@ def recompute_statuses(*, period: dt.date, units, programme: Programme | None = 
     for unit_id, status in statuses.items():
         status.basis_period = basis.get(unit_id)
 
-    Status.objects.filter(unit_id__in=[u.pk for u in units], period=period, programme=programme).delete()
-    Status.objects.bulk_create(statuses.values(), batch_size=1000)
+    store_statuses(statuses, [u.pk for u in units], period, programme)
     return len(statuses)
+
+
+STORED_FIELDS = ["tier", "criteria_met", "criteria_total", "sets", "basis_period", "fingerprint", "computed_at"]
+
+
+def store_statuses(statuses: dict[int, Status], unit_ids: list[int], period: dt.date, programme: Programme) -> int:
+    """Write a month's statuses of these units: insert the new, update the changed (by fingerprint), leave the
+    unchanged alone and delete those of units without a result now. Returns the rows written or deleted, and
+    moves the page data version (reports.freshness) when there are any."""
+    stored = dict(
+        Status.objects.filter(unit_id__in=unit_ids, period=period, programme=programme).values_list(
+            "unit_id", "fingerprint"
+        )
+    )
+    now = timezone.now()
+    changed = []
+    for unit_id, status in statuses.items():
+        status.fingerprint = fingerprint(status)
+        if stored.get(unit_id) != status.fingerprint:
+            status.computed_at = now
+            changed.append(status)
+    gone = [unit_id for unit_id in stored if unit_id not in statuses]
+    if gone:
+        Status.objects.filter(unit_id__in=gone, period=period, programme=programme).delete()
+    Status.objects.bulk_create(
+        changed,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["unit", "period", "programme"],
+        update_fields=STORED_FIELDS,
+    )
+    if changed or gone:
+        bump_data_version()
+    return len(changed) + len(gone)
+
+
+def fingerprint(status: Status) -> str:
+    content = [status.tier, status.criteria_met, status.criteria_total, str(status.basis_period or ""), status.sets]
+    # The sets hold JSON's own types only (Status.sets is stored without an encoder); str() covers the month.
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(encoded.encode(), digest_size=16).hexdigest()
 
 
 def _status(unit, period, programme, definitions, regions, codes, by_measure_id, values=None, group=None) -> Status:
@@ -229,9 +274,12 @@ def _commune_shares(
         # A commune recomputed without a result (never approved) counts as reaching no tier.
         tier = (fresh[pk].tier if pk in fresh else "") if pk in recomputed else stored.get(pk, "")
         tiers[pk] = (parent_id, tier)
+    by_district: dict[int, list[str]] = {}
+    for parent, tier in tiers.values():
+        by_district.setdefault(parent, []).append(tier)
     result: dict[int, dict[str, Decimal]] = {}
     for district_id in paths.values():
-        own = [tier for parent, tier in tiers.values() if parent == district_id]
+        own = by_district.get(district_id)
         if not own:
             continue
         standard = sum(1 for t in own if tier_rank(t) >= 1)
@@ -276,6 +324,7 @@ def mark_stale(*, units: QuerySet, periods: list[dt.date]) -> str:
         unique_fields=["unit", "period"],
         update_fields=["token", "marked_at"],
     )
+    bump_data_version()  # the pages now say "đang tính lại" for these units
     return str(token)
 
 
@@ -286,7 +335,9 @@ def recompute_marked(*, units: QuerySet, periods: list[dt.date], token: str) -> 
     for period in periods:
         with transaction.atomic():
             count += recompute_statuses(period=period, units=units)
-            RecomputeMark.objects.filter(unit__in=units, period=period, token=token).delete()
+            cleared, _ = RecomputeMark.objects.filter(unit__in=units, period=period, token=token).delete()
+            if cleared:
+                bump_data_version()
     return count
 
 

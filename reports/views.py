@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from communes.models import AdministrativeUnit, Membership
 from communes.models import Level as UnitLevel
 from communes.months import month_or_404
-from communes.permissions import unit_or_404
+from communes.permissions import in_scope, unit_or_404
 from criteria.choices import Region
 from criteria.models import CriteriaSet, Level, Programme, SetStatus, Tier
 from criteria.services import UnknownCriteria, evaluate_values
 from reports import dashboard
 from reports.forms import MAX_YEAR, MIN_YEAR, MeasureValuesForm, WhatIfForm
+from reports.freshness import cached_body
+from reports.scope import month_links
 from reports.scorecard import scorecard_context
 from reports.services import what_if_measures
 
@@ -49,7 +53,14 @@ def my_dashboard(request):
 def province_dashboard(request, code: str):
     """A province at a glance for a month: tiers against the plan, criteria, districts, watch-list, trend."""
     province = unit_or_404(request, code, [UnitLevel.PROVINCE])
-    context = dashboard.province_context(province=province, period=_period(request, province), user=request.user)
+    period = _period(request, province)
+
+    def build() -> str:
+        context = dashboard.province_context(province=province, period=period, user=request.user)
+        return render_to_string("reports/includes/province_dashboard_body.html", context, request)
+
+    body = cached_body("province", unit=province, period=period, user=request.user, build=build)
+    context = {"province": province, "period": period, "body": mark_safe(body)}  # noqa: S308 - our own rendering
     return render(request, "reports/province_dashboard.html", context)
 
 
@@ -57,7 +68,23 @@ def province_dashboard(request, code: str):
 def district_dashboard(request, code: str):
     """A district for a month: its communes recognised and computed, QĐ 320's conditions, watch-list, trend."""
     district = unit_or_404(request, code, [UnitLevel.DISTRICT])
-    context = dashboard.district_context(district=district, period=_period(request, district), user=request.user)
+    period = _period(request, district)
+
+    def build() -> str:
+        context = dashboard.district_context(district=district, period=period, user=request.user)
+        return render_to_string("reports/includes/district_dashboard_body.html", context, request)
+
+    body = cached_body("district", unit=district, period=period, user=request.user, build=build)
+    ancestors = district.ancestors()
+    province = ancestors[0] if ancestors else district
+    context = {
+        "district": district,
+        "province": province,
+        "province_dashboard_allowed": in_scope(request.user, province),
+        "period": period,
+        "months": month_links(period),
+        "body": mark_safe(body),  # noqa: S308 - our own rendering, cached
+    }
     return render(request, "reports/district_dashboard.html", context)
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -433,12 +434,17 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(tree, office_client, 
     # plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark); and the
     # header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds);
     # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
-    # And the sets, in their versions, that judge the month (the yardstick line).
-    with django_assert_num_queries(19):
+    # And the sets, in their versions, that judge the month (the yardstick line); and the page data version under
+    # which the body is cached (reports.freshness).
+    with django_assert_num_queries(20):
         response = _province_page(office_client)
     assert response.context["summary"].communes == 3 + count
     # Without ?month: one more, the latest month with statuses.
-    with django_assert_num_queries(20):
+    cache.clear()
+    with django_assert_num_queries(21):
+        assert _province_page(office_client, query="").context["period"] == MAY
+    # Warm, its data unchanged: session, user, memberships, the province, the latest month, the version, the header.
+    with django_assert_num_queries(7):
         assert _province_page(office_client, query="").context["period"] == MAY
 
 
@@ -450,8 +456,9 @@ def test_district_page_runs_a_fixed_number_of_queries(tree, office_client, count
     # targets, commune plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark);
     # and the header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds);
     # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
-    # And the sets, in their versions, that judge the month (the yardstick line).
-    with django_assert_num_queries(20):
+    # And the sets, in their versions, that judge the month (the yardstick line); the page data version and, for
+    # the breadcrumbs outside the cached body, the district's ancestors again.
+    with django_assert_num_queries(22):
         response = office_client.get(reverse("reports:district-dashboard", args=["610"]) + f"?month={MONTH}")
     assert len(response.context["communes"]) == 2 + count
 

@@ -16,6 +16,7 @@ from criteria.definitions import build_programme
 from criteria.models import Measure, Programme
 from criteria.summary import summarize_programme
 from criteria.yaml_io import import_criteria_text
+from monthly.latest import rebuild as rebuild_latest_values
 from monthly.models import Report, ReportStatus, Value
 from monthly.services import approve_report, save_values, submit_report, unapprove_report
 from reports.models import Status
@@ -514,17 +515,18 @@ def _district_with_communes(tree, n: int) -> AdministrativeUnit:
                 Value(report=report, measure=measures["plan_approved"], flag=k % 4 != 0),
             ]
         )
+    rebuild_latest_values()  # the reports were written directly, not through approval
     return district
 
 
 # 1 SAVEPOINT (recompute_statuses is atomic, inside the test's transaction); 2 programme_for(period); 3 the units;
 # 4 their provinces' regions; 5-8 the criteria sets, criteria, indicators and thresholds; 9 the measures' codes;
-# 10 the approved values carried forward (the units as a subquery); 11-12 for district shares, the communes'
-# stored tiers and the communes of the districts; 13 the delete of the month's statuses; 14 the bulk insert
-# (under 1000 rows); 15 RELEASE.
+# 10 the latest approved values (monthly.latest, the units as a subquery); 11-12 for district shares, the communes'
+# stored tiers and the communes of the districts; 13 the fingerprints of the month's stored statuses; 14 the upsert of
+# the changed ones (under 1000 rows); 15 the page data version (reports.freshness); 16 RELEASE.
 # Plus two: the unit kinds judged (reports.services.judged_kinds), once as judged_units builds its filter and once in
 # recompute_statuses for the month's programme; plus one: each unit's latest approved month (the result's basis).
-RECOMPUTE_QUERIES = 18
+RECOMPUTE_QUERIES = 19
 
 
 @pytest.mark.parametrize("n", [3, 30])

@@ -1,0 +1,79 @@
+"""The page data version and the dashboard cache keyed by it.
+
+A dashboard of a large province costs a few hundred milliseconds to build; most views of it come while nothing it
+shows has changed. Its body is cached under the data version (reports.models.DataVersion), which every change to
+what it shows moves in its own transaction: a recompute that changed statuses (reports.services.store_statuses),
+marking and clearing stale months, and the saves and deletes of the models listed in WATCHED (signals). A request
+reads the version first and the data after, so what it caches is never older than the version it is stored under.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone, translation
+
+from reports.models import DataVersion
+
+# What the dashboards and the scorecard read besides statuses (app_label.Model); bulk writes to these bump explicitly.
+WATCHED = (
+    "monthly.Report",
+    "records.Recognition",
+    "records.Target",
+    "records.CommunePlan",
+    "communes.AdministrativeUnit",
+    "communes.CommuneGroupAssignment",
+    "criteria.CriteriaSet",
+    "criteria.Programme",
+)
+
+# A day at most: the key changes with the version anyway; the timeout only bounds the cache's size.
+TIMEOUT = 24 * 3600
+
+
+def data_version() -> int:
+    return DataVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+def bump_data_version() -> None:
+    """Move the version in the current transaction (the row stays locked until it commits)."""
+    if DataVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        return
+    try:
+        with transaction.atomic():
+            DataVersion.objects.create(pk=1, number=1)
+    except IntegrityError:  # created meanwhile by another transaction
+        DataVersion.objects.filter(pk=1).update(number=F("number") + 1)
+
+
+def _on_change(sender, **kwargs) -> None:
+    if kwargs.get("raw"):  # fixtures being loaded: nothing cached refers to them yet
+        return
+    bump_data_version()
+
+
+def connect_signals() -> None:
+    for label in WATCHED:
+        model = apps.get_model(label)
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"freshness-save-{label}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"freshness-delete-{label}")
+
+
+def cached_body(kind: str, *, unit, period: dt.date, user, build) -> str:
+    """The page body of `kind` for the unit and month: from the cache under the current data version, else built
+    (build() renders it) and stored. Per user (what a body offers depends on the person), language and day (overdue
+    counts and deadlines move with the date)."""
+    version = data_version()
+    parts = [kind, unit.pk, period.isoformat(), version, user.pk, translation.get_language(), timezone.localdate()]
+    key = "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, TIMEOUT)
+    return body

@@ -57,6 +57,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a PostgreSQL server to create the scratch database on")
     parser.add_argument("--seconds", type=int, default=10, help="how long each wrk run lasts")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database (its name is printed)")
+    parser.add_argument("--reuse", metavar="NAME", help="measure a database kept by --keep instead of building one")
     return parser.parse_args()
 
 
@@ -142,6 +144,27 @@ def load() -> dict:
     return {"province": province.code, "district": district.code, "commune": rural[len(rural) // 2].code}
 
 
+def reused() -> dict:
+    """The codes load() chose, read back from a database it filled."""
+    from django.db.models import Count
+
+    from communes.models import AdministrativeUnit, Kind, Level, Membership
+
+    province = Membership.objects.get(user__username="vpdp.benchmark").unit
+    district = (
+        AdministrativeUnit.objects.filter(parent=province, level=Level.DISTRICT)
+        .annotate(n=Count("children"))
+        .order_by("-n")
+        .first()
+    )
+    rural = list(
+        AdministrativeUnit.objects.filter(
+            level=Level.COMMUNE, kind=Kind.XA, path__startswith=province.path, valid_from__isnull=True
+        ).order_by("path")
+    )
+    return {"province": province.code, "district": district.code, "commune": rural[len(rural) // 2].code}
+
+
 # ---------------------------------------------------------------- the server
 
 
@@ -211,14 +234,14 @@ def main() -> None:
     args = parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
-    scratch = Scratch(args.database_url)
+    scratch = Scratch(args.database_url, args.reuse)
     work = Path(tempfile.mkdtemp(prefix="ntm-pages-"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.pages_settings",
-        "DATABASE_URL": scratch.create(),
+        "DATABASE_URL": scratch.url if args.reuse else scratch.create(),
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": SECRET,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -232,7 +255,7 @@ def main() -> None:
         import django
 
         django.setup()
-        codes = load()
+        codes = reused() if args.reuse else load()
         collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
         subprocess.run(collect, cwd=ROOT, env=env, check=True)
         with open(work / "gunicorn.log", "w") as log:
@@ -281,7 +304,10 @@ def main() -> None:
             server.wait(timeout=30)
         shutil.rmtree(ROOT / "staticfiles", ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
-        scratch.drop()
+        if args.keep or args.reuse:
+            print(f"kept: {scratch.label.split(' (')[0]} (--reuse {scratch.name})")
+        else:
+            scratch.drop()
 
 
 if __name__ == "__main__":

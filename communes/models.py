@@ -25,8 +25,7 @@ ERA_2025_ROOT = "2025/"
 
 # ICU's Vietnamese collation sorts Ă, Â after A and Đ after D; PostgreSQL's C.UTF-8 puts them after Z.
 VIETNAMESE_COLLATION = "vi-x-icu"
-# Room for the name, the code and a few former names (a search by a unit's old name finds it).
-SEARCH_KEY_LENGTH = 400
+SEARCH_KEY_LENGTH = 400  # room for the name, the code and a few former names (a search by an old name finds it)
 
 
 class Level(models.TextChoices):
@@ -407,28 +406,31 @@ def user_unit_paths(user, roles: set[str] | None = None) -> list[str]:
 
 
 def user_history_paths(user) -> list[str]:
-    """The paths of the units a user's units were formed from (the 2025 reform): their history is the user's to
-    read, never to change. Only the membership units' own predecessors: the office of the merged Quảng Ngãi reads
-    Kon Tum and the old Quảng Ngãi; a commune's official reads the communes it was formed from, not the other
-    successors of a divided one."""
+    """The paths of the units a user's units were formed from (the 2025 reform), the user's to read, never change:
+    the merged Quảng Ngãi's office reads Kon Tum and the old Quảng Ngãi; a commune's official the communes it was
+    formed from, not the other successors of a divided one."""
     _read_memberships(user)
     return user._history_paths
 
 
 def _read_memberships(user) -> None:
-    # One query for both, once per request object: memberships with their units' predecessors.
+    # One query, once per request object: memberships with their units' predecessors (and the header's names).
     if hasattr(user, "_unit_roles"):
         return
     rows = Membership.objects.filter(user=user).values_list(
-        "unit__path", "role", "unit__predecessor_links__predecessor__path"
+        "unit__path", "role", "unit__predecessor_links__predecessor__path", "unit_id", "unit__name"
     )
-    roles, history = [], []
-    for path, role, predecessor_path in rows:
+    roles, history, memberships = [], [], []
+    for path, role, predecessor_path, unit_id, name in rows:
+        path = path or ""  # the national office's membership has no unit: every path starts with ""
         if (path, role) not in roles:
             roles.append((path, role))
+            unit = AdministrativeUnit(pk=unit_id, path=path, name=name) if unit_id else None  # for the header
+            memberships.append((path, Membership(user=user, unit=unit, role=role)))
         if predecessor_path and predecessor_path not in history:
             history.append(predecessor_path)
-    user._unit_roles, user._history_paths = roles, history
+    by_path = [m for _p, m in sorted(memberships, key=lambda pair: pair[0])]
+    user._unit_roles, user._history_paths, user._memberships = roles, history, by_path
 
 
 class _LevelManager(models.Manager.from_queryset(AdministrativeUnitQuerySet)):
@@ -510,6 +512,8 @@ class Role(models.TextChoices):
     COMMUNE = "commune", _("Cán bộ xã")
     DEPARTMENT = "department", _("Sở, ngành")
     VIEWER = "viewer", _("Người xem")
+    # The national coordination office: every province, to read and compare; a membership without a unit.
+    NATIONAL = "national", _("Văn phòng Điều phối NTM Trung ương")
 
 
 class Membership(models.Model):
@@ -519,7 +523,13 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="memberships"
     )
     unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="memberships"
+        AdministrativeUnit,
+        verbose_name=_("đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        help_text=_("Bỏ trống với vai trò Văn phòng Điều phối NTM Trung ương (phạm vi cả nước)"),
     )
     role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices)
     title = models.CharField(_("chức danh, cơ quan"), max_length=200, blank=True)
@@ -539,10 +549,16 @@ class Membership(models.Model):
                 name="membership_unique",
                 violation_error_message=_("Người dùng đã có vai trò này ở đơn vị này."),
             ),
+            models.CheckConstraint(
+                condition=(Q(role=Role.NATIONAL) & Q(unit__isnull=True))
+                | (~Q(role=Role.NATIONAL) & Q(unit__isnull=False)),
+                name="membership_unit_unless_national",
+                violation_error_message=_("Đơn vị: bỏ trống khi và chỉ khi vai trò là VP Điều phối NTM Trung ương."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+        return f"{self.user} · {self.get_role_display()} · {self.unit or _('cả nước')}"
 
 
 class AccountSecurity(models.Model):

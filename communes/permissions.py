@@ -91,6 +91,11 @@ def is_office(user) -> bool:
     return user.is_superuser or bool(user_unit_paths(user, {Role.OFFICE}))
 
 
+def is_national(user) -> bool:
+    """Works for the national coordination office (or is an administrator): may open the country's dashboard."""
+    return user.is_superuser or bool(user_unit_paths(user, {Role.NATIONAL}))
+
+
 def is_district_official(user) -> bool:
     return bool(user_unit_paths(user, {Role.DISTRICT}))
 

@@ -47,11 +47,15 @@ def _children(request, unit: AdministrativeUnit):
 
 @require_GET
 def home(request):
-    """Send people to where they work: the coordination office to its province's dashboard; a district official
+    """Send people to where they work: the national office to the country's dashboard; a coordination office to its
+    province's dashboard; a district official
     to their district's page (where returned and approved reports are announced); a department or a viewer to the
     dashboard of their unit (their province's, for the province's departments and viewers); others to their
     unit's page, or the list of provinces."""
     memberships = list(Membership.objects.filter(user=request.user).select_related("unit").order_by("unit__path"))
+    if any(m.role == Role.NATIONAL for m in memberships):
+        return redirect("reports:country-dashboard")
+    memberships = [m for m in memberships if m.unit is not None]
     office = next((m for m in memberships if m.role == Role.OFFICE), None)
     if office is not None:
         return redirect("reports:province-dashboard", code=office.unit.province_code)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.admin import ProvinceFilter
 from communes.text import fold
-from records.models import CommunePlan, Recognition, Target
+from records.models import CommunePlan, NationalTarget, Recognition, Target
 
 
 class UnitProvinceFilter(ProvinceFilter):
@@ -40,6 +40,12 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["unit__code", "unit__search_key", "source"]
     list_select_related = ["unit"]
     raw_id_fields = ["unit"]
+
+
+@admin.register(NationalTarget)
+class NationalTargetAdmin(admin.ModelAdmin):
+    list_display = ["programme_code", "year", "tier", "share", "approximate", "source"]
+    list_filter = ["programme_code", "year", "tier"]
 
 
 @admin.register(CommunePlan)

@@ -128,3 +128,32 @@ class CommunePlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_tier_display()} · {self.year}"
+
+
+class NationalTarget(models.Model):
+    """What the programme aims at for the whole country by a year, as a share of communes at a tier, e.g. about 65 %
+    of communes đạt chuẩn NTM by 2030 (QĐ 417/QĐ-BNNMT). Shown on the national office's country dashboard."""
+
+    programme_code = models.CharField(_("mã giai đoạn"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    tier = models.CharField(_("mức"), max_length=10, choices=RecognisedTier.choices)
+    share = models.PositiveSmallIntegerField(_("tỷ lệ số xã (%)"))
+    approximate = models.BooleanField(
+        _("khoảng"), default=False, help_text=_("Văn bản ghi 'khoảng', 'phấn đấu' chứ không phải mức tối thiểu")
+    )
+    source = models.CharField(_("văn bản giao mục tiêu"), max_length=300)
+
+    class Meta:
+        verbose_name = _("mục tiêu cả nước")
+        verbose_name_plural = _("mục tiêu cả nước")
+        ordering = ["year", "tier"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_code", "year", "tier"],
+                name="national_target_unique",
+                violation_error_message=_("Đã có mục tiêu cả nước của mức này cho năm này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.get_tier_display()} · {self.share}%"

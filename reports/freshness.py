@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
 
 from django.apps import apps
 from django.core.cache import cache
@@ -65,6 +67,35 @@ def connect_signals() -> None:
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"freshness-delete-{label}")
 
 
+class _Recent:
+    """The last bodies this process served, in front of the shared cache: what a key names never changes (the data
+    version is in it), so a copy per process is never stale, and a warm view costs no query for the cache."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            body = self.items.get(key)
+            if body is not None:
+                self.items.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: str) -> None:
+        with self.lock:
+            self.items[key] = body
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+recent = _Recent(size=32)
+
+
 def cached_body(kind: str, *, unit, period: dt.date, user, build) -> str:
     """The page body of `kind` for the unit and month: from the cache under the current data version, else built
     (build() renders it) and stored. Per user (what a body offers depends on the person), language and day (overdue
@@ -72,8 +103,12 @@ def cached_body(kind: str, *, unit, period: dt.date, user, build) -> str:
     version = data_version()
     parts = [kind, unit.pk, period.isoformat(), version, user.pk, translation.get_language(), timezone.localdate()]
     key = "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    body = recent.get(key)
+    if body is not None:
+        return body
     body = cache.get(key)
     if body is None:
         body = build()
         cache.set(key, body, TIMEOUT)
+    recent.put(key, body)
     return body

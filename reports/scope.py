@@ -122,6 +122,15 @@ def trend_months(period: dt.date) -> list[dt.date]:
     return months_between(_trend_start(period), period)
 
 
+def _share_programmes(statuses: dict[int, Status], sets: list[CriteriaSet]) -> None:
+    """The statuses' programme from the sets' (one object, not one per status); a status of a programme no set of
+    the month belongs to (none in practice) loads its own on access."""
+    programmes = {s.programme_id: s.programme for s in sets}
+    for status in statuses.values():
+        if status.programme_id in programmes:
+            status.programme = programmes[status.programme_id]
+
+
 def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
     """The rows of a province's or district's dashboard for a month, in ten queries whatever its size."""
     below = Q(unit__path__startswith=scope.path)
@@ -134,7 +143,7 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
         s.unit_id: s
         for s in Status.objects.filter(below, period=period)
         .filter(programme_in_force())
-        .select_related("programme")
+        .defer("fingerprint", "computed_at")
         .order_by()
     }
     trend = list(
@@ -167,6 +176,7 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
         .select_related("programme")
         .order_by("level", "rank", "province_code")
     )
+    _share_programmes(statuses, sets)
     rows = ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units, stale, judged, sets)
     if scope.is_post_reform and any(s.programme.first_day >= REFORM_DATE for s in sets):
         # QĐ 51/2025's commune groups: one query, only for a programme that began after the 2025 reform.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("what-if/", views.what_if, name="what-if"),
     # Dashboards take ?month=YYYY-MM; without it, the latest month with statuses.
     path("dashboard/", views.my_dashboard, name="my-dashboard"),
+    path("dashboard/country/", views.country_dashboard, name="country-dashboard"),
     path("dashboard/district/<code:code>/", views.district_dashboard, name="district-dashboard"),
     path("dashboard/<code:code>/", views.province_dashboard, name="province-dashboard"),
     path("scorecard/<code:code>/", views.scorecard, name="scorecard"),

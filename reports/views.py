@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from communes.models import AdministrativeUnit, Membership
+from communes.models import AdministrativeUnit, Membership, Role
 from communes.models import Level as UnitLevel
 from communes.months import month_or_404
-from communes.permissions import in_scope, unit_or_404
+from communes.permissions import in_scope, is_national, unit_or_404
 from criteria.choices import Region
 from criteria.models import CriteriaSet, Level, Programme, SetStatus, Tier
 from criteria.services import UnknownCriteria, evaluate_values
-from reports import dashboard
+from reports import country, dashboard
 from reports.forms import MAX_YEAR, MIN_YEAR, MeasureValuesForm, WhatIfForm
 from reports.freshness import cached_body
 from reports.scope import month_links
@@ -36,7 +38,10 @@ def _period(request, scope: AdministrativeUnit):
 @require_GET
 def my_dashboard(request):
     """The overview of where the person works: their province, district or commune (the nav's "Tổng quan")."""
-    membership = Membership.objects.filter(user=request.user).select_related("unit").order_by("unit__path").first()
+    memberships = Membership.objects.filter(user=request.user).select_related("unit").order_by("unit__path")
+    membership = next(iter(memberships), None)
+    if any(m.role == Role.NATIONAL for m in memberships):
+        return redirect("reports:country-dashboard")
     if membership is None:
         return redirect("communes:province-list")
     unit = membership.unit
@@ -62,6 +67,16 @@ def province_dashboard(request, code: str):
     body = cached_body("province", unit=province, period=period, user=request.user, build=build)
     context = {"province": province, "period": period, "body": mark_safe(body)}  # noqa: S308 - our own rendering
     return render(request, "reports/province_dashboard.html", context)
+
+
+@require_GET
+def country_dashboard(request):
+    """The country for a month (the national coordination office): each province's communes by tier, recognised
+    and by the figures, against its target for the year and the national targets. 404 for everyone else."""
+    if not is_national(request.user):
+        raise Http404(_("Không có trang này trong phạm vi của bạn."))
+    period = month_or_404(request.GET["month"]) if request.GET.get("month") else country.default_period()
+    return render(request, "reports/country_dashboard.html", country.country_context(period))
 
 
 @require_GET

@@ -40,7 +40,11 @@ django_settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.loc
 def _fresh_cache():
     from django.core.cache import cache
 
+    from reports.freshness import recent
+
     cache.clear()
+    # The page bodies this process keeps: keyed by ids and a version that a rolled-back test reuses.
+    recent.clear()
 
 
 @pytest.fixture(autouse=True)

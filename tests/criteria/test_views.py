@@ -226,7 +226,7 @@ def test_set_page_queries_do_not_grow_with_the_set(district_client, standard):
     # session, user, the set with its programme, criteria, indicators with measures, thresholds,
     # the versions of the set, its amendments, the names of the sets its indicators refer to, the header's membership,
     # and whether the user is an office's (who may draft a new version)
-    assert small == big == 11
+    assert small == big == 10
 
 
 # ---------------------------------------------------------------- criterion page

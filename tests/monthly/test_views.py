@@ -571,7 +571,7 @@ def test_report_page_runs_a_fixed_number_of_queries(
     # the approved values before this month (both the prefill and "Tháng trước: …"), the report's values,
     # programme definition (sets, criteria, indicators + measures, thresholds), events (+ who),
     # value changes (+ measure, who), the header's membership, the kinds the sets in force judge (monthly.judged)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = district_client.get(_url("monthly-report"))
     assert response.status_code == 200
     assert sum(len(group.fields) for group in response.context["page"].groups) == 3 + extra_measures
@@ -584,7 +584,7 @@ def test_report_page_for_a_department_adds_its_criteria(
     _busy_report(tree, district_user, office_user, department_user)
     client = _client(department_user)
     # the 19 above, plus the user's departments and the criteria of the unit's sets
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         client.get(_url("monthly-report"))
 
 
@@ -597,7 +597,7 @@ def test_district_page_runs_a_fixed_number_of_queries(
         save_values(unit=commune, period=MAY, raw={"poverty_rate": "4"}, by=district_user)
     # session, user, memberships, district, ancestors, programme, communes with village counts,
     # the district's reports (+ unit, who saved), the header's membership
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = district_client.get(_url("monthly-district", code="610"))
     assert len(response.context["rows"]) == 3 + extra_communes
 
@@ -610,7 +610,7 @@ def test_review_page_runs_a_fixed_number_of_queries(
     for commune in type(tree.dak_pek).objects.filter(parent=tree.dak_glei):
         _submitted(tree, district_user, unit=commune)
     # session, user, memberships, provinces and districts with commune counts, reports (+ unit, who), header
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = office_client.get(reverse("monthly:review", args=[MONTH]))
     assert response.context["waiting_total"] == 3 + extra_communes
 
@@ -624,7 +624,7 @@ def test_overdue_board_runs_a_fixed_number_of_queries(
     frozen(dt.date(2024, 5, 30))
     # session, user, memberships, the unit kinds judged (monthly.judged), due days, communes (+ district),
     # reports, header
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = office_client.get(reverse("monthly:overdue", args=[MONTH]))
     assert response.context["commune_total"] == 3 + extra_communes
 

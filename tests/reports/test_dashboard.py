@@ -23,6 +23,7 @@ from monthly.services import approve_report, save_values, submit_report
 from records.models import CommunePlan, Recognition, Target, TargetKind
 from reports import charts
 from reports.dashboard import province_context
+from reports.freshness import recent
 from reports.models import Status
 from reports.scope import recognitions_on
 from reports.services import recompute_statuses, tracked_units
@@ -432,19 +433,21 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(tree, office_client, 
     # session, user, memberships, the province; then the context: districts and communes, the month's statuses
     # (+ programme), twelve-plus months of statuses for the trend, recognitions (+ unit), targets, commune
     # plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark); and the
-    # header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds);
+    # the unit kinds the sets in force judge (reports.services.judged_kinds);
     # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
     # And the sets, in their versions, that judge the month (the yardstick line); and the page data version under
     # which the body is cached (reports.freshness).
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = _province_page(office_client)
     assert response.context["summary"].communes == 3 + count
     # Without ?month: one more, the latest month with statuses.
     cache.clear()
-    with django_assert_num_queries(21):
+    recent.clear()
+    with django_assert_num_queries(20):
         assert _province_page(office_client, query="").context["period"] == MAY
-    # Warm, its data unchanged: session, user, memberships, the province, the latest month, the version, the header.
-    with django_assert_num_queries(7):
+    # Warm, its data unchanged: session, user, memberships (scope and header), the province, the latest month, the
+    # version.
+    with django_assert_num_queries(6):
         assert _province_page(office_client, query="").context["period"] == MAY
 
 
@@ -458,7 +461,7 @@ def test_district_page_runs_a_fixed_number_of_queries(tree, office_client, count
     # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
     # And the sets, in their versions, that judge the month (the yardstick line); the page data version and, for
     # the breadcrumbs outside the cached body, the district's ancestors again.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         response = office_client.get(reverse("reports:district-dashboard", args=["610"]) + f"?month={MONTH}")
     assert len(response.context["communes"]) == 2 + count
 
@@ -471,7 +474,7 @@ def test_scorecard_runs_a_fixed_number_of_queries(tree, office_client, count, dj
     # statuses, the months being recomputed (reports.RecomputeMark), recognitions, plans, demo units; and the
     # header's membership; whether the sets in force judge its kind (reports.services.judged_kinds); and
     # reports.coverage: the sets' kinds, the commune's first approved month (none here, so no results to read).
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         response = office_client.get(reverse("reports:scorecard", args=["900001"]) + f"?month={MONTH}")
     assert response.context["status"].criteria_met == 1
 

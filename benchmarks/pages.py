@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.status import FIXTURES, Scratch, _targets, _value  # noqa: E402 - after the path is set
+from benchmarks.status import FIXTURES, Scratch, _targets, _value, value_row  # noqa: E402 - after the path is set
 
 FIRST_MONTH = (2023, 6)
 MONTHS = 12
@@ -82,7 +82,7 @@ def load() -> dict:
 
     from communes.models import AdministrativeUnit, Kind, Level, Membership, Role
     from criteria.definitions import build_programme
-    from criteria.models import Measure, MeasureKind, Programme
+    from criteria.models import Measure, Programme
     from monthly.latest import rebuild
     from monthly.models import Report, ReportStatus, Value
     from reports.services import recompute_statuses, tracked_units
@@ -114,14 +114,7 @@ def load() -> dict:
         for report in reports:
             for measure in measures:
                 value = _value(rng, measure, wanted.get(measure.code, (">=", [])), quality[report.unit_id])
-                row = Value(report_id=report.pk, measure_id=measure.pk)
-                if measure.kind == MeasureKind.BOOLEAN:
-                    row.flag = value
-                elif measure.kind == MeasureKind.LEVEL:
-                    row.level = value
-                else:
-                    row.number = value
-                values.append(row)
+                values.append(value_row(report.pk, measure, value))
     Value.objects.bulk_create(values, batch_size=5000)
     rebuild()
     units = tracked_units(province)

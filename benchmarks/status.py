@@ -124,7 +124,7 @@ def load(rng: random.Random) -> tuple[int, int]:
     from communes.models import AdministrativeUnit, Kind, Level
     from communes.months import shift_month
     from criteria.definitions import build_programme
-    from criteria.models import Measure, MeasureKind, Programme
+    from criteria.models import Measure, Programme
     from monthly.models import Report, ReportStatus, Value
 
     t0 = time.perf_counter()
@@ -161,15 +161,9 @@ def load(rng: random.Random) -> tuple[int, int]:
     for report in reports:
         quality = 0.999 if rng.random() < 0.35 else rng.random()
         for measure in measures:
-            value = _value(rng, measure, wanted.get(measure.code, (">=", [])), quality)
-            row = Value(report_id=report.pk, measure_id=measure.pk)
-            if measure.kind == MeasureKind.BOOLEAN:
-                row.flag = value
-            elif measure.kind == MeasureKind.LEVEL:
-                row.level = value
-            else:
-                row.number = value
-            values.append(row)
+            values.append(
+                value_row(report.pk, measure, _value(rng, measure, wanted.get(measure.code, (">=", [])), quality))
+            )
     Value.objects.bulk_create(values, batch_size=5000)
     print(
         f"the first month of approved reports: {len(reports)} reports, {len(values)} values "
@@ -216,6 +210,21 @@ def _copy_month(programme, period: dt.date) -> None:
             """,
             [FIRST, period],
         )
+
+
+def value_row(report_id: int, measure, value):
+    """An approved Value with `value` in the column its measure's kind uses."""
+    from criteria.models import MeasureKind
+    from monthly.models import Value
+
+    row = Value(report_id=report_id, measure_id=measure.pk)
+    if measure.kind == MeasureKind.BOOLEAN:
+        row.flag = value
+    elif measure.kind == MeasureKind.LEVEL:
+        row.level = value
+    else:
+        row.number = value
+    return row
 
 
 def _targets(programme) -> dict[str, tuple[str, list[Decimal]]]:

@@ -83,14 +83,14 @@ def _compiled_set(
         for indicator in criterion.indicators:
             measure = indicator.measure
             if indicator.comparison == "reached":
-                entries.append((indicator.code, "reached", indicator.reference, None, None, None, None, None))
+                entries.append((indicator.code, "reached", indicator.reference, None, None, None, None, None, None))
                 continue
             threshold, _basis, chosen = _threshold_for(
                 indicator, set_def, profile, year, programme, explain=False, values=values
             )
             achieved = indicator.comparison == "achieved"
             if chosen is None or (not achieved and threshold is None):
-                entries.append((indicator.code, "none", None, None, None, None, None, None))
+                entries.append((indicator.code, "none", None, None, None, None, None, None, None))
                 continue
             low, high = allowed_range(measure)
             entries.append(
@@ -103,6 +103,8 @@ def _compiled_set(
                     True if achieved else threshold,
                     low,
                     high,
+                    # The threshold as a snapshot stores it, made once per compiled set rather than per failure.
+                    _json_value(True if achieved else threshold),
                 )
             )
         criteria.append((criterion.number, criterion.is_key, criterion.is_condition, tuple(entries)))
@@ -143,7 +145,9 @@ def summarize_programme(
     tier = None
     lower_all_reached = True
     for set_def in programme.ladder(level):
-        summary = batch.summarize(_compiled_set(programme, set_def, profile, year, values))
+        # Above the next tier nothing of the failures is kept for "next": they are not even gathered.
+        keep = failing_for == "all" or lower_all_reached
+        summary = batch.summarize(_compiled_set(programme, set_def, profile, year, values), keep)
         summary.reached = lower_all_reached and summary.met
         # Only the next tier's failing indicators are kept for "next": a reached set has nothing to close, and
         # a set above the next one is not yet in reach.
@@ -167,15 +171,17 @@ class _Batch:
         self.coerced: dict[str, Any] = {}
         self.invalid: set[str] = set()
 
-    def summarize(self, compiled: tuple) -> SetSummary:
-        """A set's summary, `reached` left False for the ladder to decide."""
+    def summarize(self, compiled: tuple, keep_failing: bool = True) -> SetSummary:
+        """A set's summary, `reached` left False for the ladder to decide; without keep_failing its `failing` stays
+        empty (the verdicts are the same)."""
         failed, key_failed, no_data, failing = [], [], [], {}
+        judge = self.judge if keep_failing else self.verdict
         criteria_met = criteria_total = 0
         all_met = bool(compiled)
         for number, is_key, is_condition, entries in compiled:
             met_all, not_met = bool(entries), False
             for entry in entries:
-                verdict = self.judge(entry, failing)
+                verdict = judge(entry, failing)
                 if verdict is not True:
                     met_all = False
                     not_met = not_met or verdict is False
@@ -193,10 +199,39 @@ class _Batch:
                 no_data.append(number)
         return SetSummary(all_met, False, criteria_met, criteria_total, failed, key_failed, no_data, failing)
 
+    def value_of(self, measure_code: str, measure, low, high) -> Any:
+        """The unit's value of a measure, coerced once; None when there is none to judge (no data, or invalid,
+        which is then remembered in `invalid`)."""
+        value = self.coerced.get(measure_code)
+        if value is not None or measure_code in self.invalid:
+            return value
+        raw = self.values.get(measure_code)
+        if raw is None:
+            return None
+        # _value's commonest case inline (a finite Decimal for a number or a percentage, within its range): it is
+        # most of a country's million judgements.
+        if (
+            type(raw) is Decimal
+            and measure.kind in _NUMERIC_FAST
+            and raw.is_finite()
+            and (low is None or raw >= low)
+            and (high is None or raw <= high)
+        ):
+            self.coerced[measure_code] = raw
+            return raw
+        if isinstance(raw, str) and not raw.strip():
+            return None
+        try:
+            value = self.coerced[measure_code] = _value(measure, raw, low, high)
+        except InvalidValue:
+            self.invalid.add(measure_code)
+            return None
+        return value
+
     def judge(self, entry: tuple, failing: dict[str, list]) -> bool | None:
         """Met (True), not met (False) or not judged (None: no data, no threshold, an invalid value); an
         indicator not met goes into `failing` as [value, threshold, gap]."""
-        code, comparison, measure_code, measure, op, threshold, low, high = entry
+        code, comparison, measure_code, measure, op, threshold, _low, _high, shown = entry
         if comparison == "reached":
             if measure_code not in self.reached:
                 failing[code] = [None, measure_code, None]
@@ -208,19 +243,11 @@ class _Batch:
         if comparison == "none":
             failing[code] = [None, None, None]
             return None
-        value = self.coerced.get(measure_code)
+        value = self.value_of(measure_code, measure, _low, _high)
         if value is None:
-            raw = self.values.get(measure_code)
             invalid = measure_code in self.invalid
-            if raw is None or (isinstance(raw, str) and not raw.strip()) or invalid:
-                failing[code] = [_json_value(raw) if invalid else None, _json_value(threshold), None]
-                return None
-            try:
-                value = self.coerced[measure_code] = _value(measure, raw, low, high)
-            except InvalidValue:
-                self.invalid.add(measure_code)
-                failing[code] = [_json_value(raw), _json_value(threshold), None]
-                return None
+            failing[code] = [_json_value(self.values.get(measure_code)) if invalid else None, shown, None]
+            return None
         if comparison == "achieved":
             ok, gap = value is True, None
         elif measure.kind == "level":
@@ -229,5 +256,21 @@ class _Batch:
             ok = op(value, threshold)
             gap = None if ok else abs(threshold - value)
         if not ok:
-            failing[code] = [_json_value(value), _json_value(threshold), _json_value(gap)]
+            failing[code] = [_json_value(value), shown, _json_value(gap)]
         return bool(ok)
+
+    def verdict(self, entry: tuple, _failing: dict[str, list]) -> bool | None:
+        """judge's verdict without gathering the failure (the sets whose failures a snapshot does not keep)."""
+        _code, comparison, measure_code, measure, op, threshold, low, high, _shown = entry
+        if comparison == "reached":
+            return self.reached.get(measure_code)
+        if comparison == "none":
+            return None
+        value = self.value_of(measure_code, measure, low, high)
+        if value is None:
+            return None
+        if comparison == "achieved":
+            return value is True
+        if measure.kind == "level":
+            return bool(compare(comparison, value, threshold, measure)[0])
+        return bool(op(value, threshold))

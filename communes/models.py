@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import names
 from communes.groups import CommuneGroupAssignment  # noqa: F401 (a model of this app)
+from communes.names import Kind
 from communes.text import fold, sort_key
 from criteria.choices import Region
 from criteria.evaluation import UnitProfile
@@ -33,29 +34,6 @@ class Level(models.TextChoices):
     DISTRICT = "district", _("Huyện")
     COMMUNE = "commune", _("Xã")
     VILLAGE = "village", _("Thôn")
-
-
-class Kind(models.TextChoices):
-    """The legal kind of a unit, which its name begins with."""
-
-    TINH = "tinh", _("Tỉnh")
-    THANH_PHO_TW = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
-    HUYEN = "huyen", _("Huyện")
-    QUAN = "quan", _("Quận")
-    THI_XA = "thi_xa", _("Thị xã")
-    THANH_PHO = "thanh_pho", _("Thành phố thuộc tỉnh")
-    XA = "xa", _("Xã")
-    PHUONG = "phuong", _("Phường")
-    THI_TRAN = "thi_tran", _("Thị trấn")
-    DAC_KHU = "dac_khu", _("Đặc khu")
-    THON = "thon", _("Thôn")
-    BAN = "ban", _("Bản")
-    LANG = "lang", _("Làng")
-    BUON = "buon", _("Buôn")
-    AP = "ap", _("Ấp")
-    KHU_PHO = "khu_pho", _("Khu phố")
-    TO_DAN_PHO = "to_dan_pho", _("Tổ dân phố")
-    KHU_DAN_CU = "khu_dan_cu", _("Khu dân cư")
 
 
 # Name prefixes by level, longest first so "Thành phố" is not read as something shorter.
@@ -233,6 +211,26 @@ class AdministrativeUnit(models.Model):
         max_length=300,
         blank=True,
         help_text=_("Khi các đơn vị tiền thân khác vùng hoặc khác cờ TDMNPB: cần Văn phòng điều phối xác định"),
+    )
+    # A point to place the unit on a map (WGS 84). import_divisions sets it from fixtures/units/positions.csv
+    # (communes.positions) wherever the file has one, so a correction belongs in that file.
+    latitude = models.DecimalField(
+        _("vĩ độ"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Vĩ độ điểm trung tâm của đơn vị (WGS 84), để đặt đơn vị lên bản đồ"),
+    )
+    longitude = models.DecimalField(
+        _("kinh độ"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Kinh độ điểm trung tâm của đơn vị (WGS 84)"),
     )
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
     report_due_day = models.PositiveSmallIntegerField(

@@ -1,6 +1,9 @@
-"""A unit's former names. A rename or a change of kind (a province that became a city) is a new version of the same
-unit, not a new unit: the unit keeps the names it had in `AdministrativeUnit.former_names`, each with the first day
-of the next name, so pages, dashboards and documents can show the name in force in the period they show.
+"""A unit's kind and its former names.
+
+The kind is what a unit's name begins with (Xã, Phường, Thị trấn…). A rename or a change of kind (a province that
+became a city) is a new version of the same unit, not a new unit: the unit keeps the names it had in
+`AdministrativeUnit.former_names`, each with the first day of the next name, so pages, dashboards and documents can
+show the name in force in the period they show.
 
 An entry is {"name", "short_name", "kind", "until" (ISO date: the first day of the next name), "source",
 "date_verified"}. `until` is often only the day the change was first seen (the statistics office's data has no
@@ -12,7 +15,33 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 NAME_FIELDS = ("name", "short_name", "kind")
+
+
+class Kind(models.TextChoices):
+    """The legal kind of a unit, which its name begins with."""
+
+    TINH = "tinh", _("Tỉnh")
+    THANH_PHO_TW = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
+    HUYEN = "huyen", _("Huyện")
+    QUAN = "quan", _("Quận")
+    THI_XA = "thi_xa", _("Thị xã")
+    THANH_PHO = "thanh_pho", _("Thành phố thuộc tỉnh")
+    XA = "xa", _("Xã")
+    PHUONG = "phuong", _("Phường")
+    THI_TRAN = "thi_tran", _("Thị trấn")
+    DAC_KHU = "dac_khu", _("Đặc khu")
+    THON = "thon", _("Thôn")
+    BAN = "ban", _("Bản")
+    LANG = "lang", _("Làng")
+    BUON = "buon", _("Buôn")
+    AP = "ap", _("Ấp")
+    KHU_PHO = "khu_pho", _("Khu phố")
+    TO_DAN_PHO = "to_dan_pho", _("Tổ dân phố")
+    KHU_DAN_CU = "khu_dan_cu", _("Khu dân cư")
 
 
 def former_name(

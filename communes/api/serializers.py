@@ -30,6 +30,20 @@ class AdministrativeUnitSerializer(serializers.ModelSerializer):
         help_text=_("Nhóm xã theo QĐ 51/2025 có hiệu lực vào ngày as_of (mặc định hôm nay); null: chưa phân nhóm"),
     )
 
+    # Floats, not the model's decimals (which DRF would write as strings): a map reads them as they come.
+    lat = serializers.FloatField(
+        source="latitude",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Vĩ độ điểm trung tâm của đơn vị (WGS 84), để đặt lên bản đồ; null: chưa có tọa độ"),
+    )
+    lon = serializers.FloatField(
+        source="longitude",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Kinh độ điểm trung tâm của đơn vị (WGS 84); null: chưa có tọa độ"),
+    )
+
     class Meta:
         model = AdministrativeUnit
         fields = [
@@ -45,6 +59,8 @@ class AdministrativeUnitSerializer(serializers.ModelSerializer):
             "commune_group",
             "valid_from",
             "valid_to",
+            "lat",
+            "lon",
             "is_demo",
         ]
 

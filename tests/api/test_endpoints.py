@@ -114,6 +114,8 @@ def test_unit_list_shows_the_units_in_scope_with_their_fields(tree, official):
         "commune_group": None,
         "valid_from": None,
         "valid_to": None,
+        "lat": None,
+        "lon": None,
         "is_demo": False,
     }
 

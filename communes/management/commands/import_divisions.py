@@ -2,7 +2,8 @@
 
 Before the reform: 63 provinces, 696 districts, 10,051 communes, in force until 30/06/2025. Since 01/07/2025:
 34 provinces, 3,321 communes. Running it again changes nothing and says so, so it is safe in `make run`; after a
-newer package it says what changed (renames, kinds, new links).
+newer package it says what changed (renames, kinds, new links). Then it gives the communes their points for maps from
+fixtures/units/positions.csv (communes.positions) and lists those the file has no point for.
 """
 
 from django.core.management.base import BaseCommand
@@ -10,9 +11,11 @@ from django.db import transaction
 
 from communes.divisions import LEGACY, SINCE_2025, import_all, package_version
 from communes.models import Kind, Level
+from communes.positions import POSITIONS, LoadResult, describe_unit, load_positions
 
 LABELS = {Level.PROVINCE: "tỉnh", Level.DISTRICT: "huyện", Level.COMMUNE: "xã"}
 ERAS = {LEGACY: "Trước 01/07/2025", SINCE_2025: "Từ 01/07/2025"}
+LISTED = 50  # units without a point named in the output (all of them with -v 2)
 
 
 class Command(BaseCommand):
@@ -24,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             result = import_all()
+            positions = load_positions() if POSITIONS.exists() else None
         self.stdout.write(f"Nguồn: {package_version()}")
         for era, era_label in ERAS.items():
             self.stdout.write(f"{era_label}:")
@@ -53,7 +57,24 @@ class Command(BaseCommand):
                     + ", ".join(result.without_successor[:30])
                 )
             )
-        if result.changed or result.classified:
+        self._report_positions(positions, options["verbosity"])
+        if result.changed or result.classified or (positions and positions.updated):
             self.stdout.write(self.style.SUCCESS("Đã cập nhật danh mục."))
         else:
             self.stdout.write(self.style.SUCCESS("Danh mục đã đầy đủ, không có thay đổi."))
+
+    def _report_positions(self, positions: LoadResult | None, verbosity: int) -> None:
+        if positions is None:
+            self.stdout.write(self.style.WARNING(f"Không có tệp {POSITIONS.name}: chưa nạp tọa độ các xã."))
+            return
+        missing = positions.without_point
+        line = (
+            f"Tọa độ: {positions.total_with_point} xã có tọa độ (cập nhật {positions.updated}), "
+            f"{len(missing)} xã chưa có"
+        )
+        if not missing:
+            self.stdout.write(line + ".")
+            return
+        shown = missing if verbosity > 1 else missing[:LISTED]
+        more = f" và {len(missing) - len(shown)} xã khác" if len(shown) < len(missing) else ""
+        self.stdout.write(self.style.WARNING(f"{line}: " + ", ".join(describe_unit(u) for u in shown) + more))

@@ -29,6 +29,7 @@ from records.models import CommunePlan, RecognisedTier, Recognition, Target, Tar
 from reports import charts
 from reports.completion import province_completion
 from reports.coverage import ensure_results
+from reports.dashboard_map import CommuneMap, commune_map
 from reports.facts import (
     FiguresBasis,
     bucket_label,
@@ -401,7 +402,7 @@ def _district_at_risk(
     )
 
 
-def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> dict:
+def province_context(*, province: AdministrativeUnit, period: dt.date, user, map_mode: str = "tier") -> dict:
     """The coordination office's overview of a province for a month (nine queries)."""
     ensure_results(province, trend_months(period))
     rows = load_scope(province, period)
@@ -411,6 +412,7 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
     points = trend(rows, period)
     trend_tiers, trend_average = trend_charts(points, criteria_total_of(rows), tiers_of(rows.sets))
     districts = _district_rows(province, rows, highest, period, today)
+    watch = _watch_rows(rows, in_force, units_by_pk)
     return {
         "scope": province,
         "province": province,
@@ -426,7 +428,8 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
         "districts": districts,
         "overdue_total": sum(d.overdue for d in districts),
         "due": due_date(period, province.report_due_day),
-        "watch": _watch_rows(rows, in_force, units_by_pk),
+        "watch": watch,
+        "map": _map(rows, period, watch, map_mode),
         "trend": points,
         "trend_tier_chart": trend_tiers,
         "trend_average_chart": trend_average,
@@ -434,6 +437,11 @@ def province_context(*, province: AdministrativeUnit, period: dt.date, user) -> 
         "generated_by": person(user),
         "rows": rows,  # for the printed documents built on this page (reports.documents)
     }
+
+
+def _map(rows: ScopeRows, period: dt.date, watch: list[WatchRow], mode: str) -> CommuneMap:
+    at_risk = {w.item.unit.pk for w in watch if w.item.at_risk}
+    return commune_map(rows, period, at_risk, tiers_of(rows.sets), mode)
 
 
 def person(user) -> str:
@@ -509,7 +517,7 @@ def _commune_rows(
     return communes
 
 
-def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> dict:
+def district_context(*, district: AdministrativeUnit, period: dt.date, user, map_mode: str = "tier") -> dict:
     """A district for a month: its communes recognised and computed, QĐ 320's conditions, watch-list, trend
     (ten queries: the province for its due day, then the scope's rows)."""
     ancestors = district.ancestors()
@@ -549,6 +557,7 @@ def district_context(*, district: AdministrativeUnit, period: dt.date, user) -> 
         "reporting_total": len(judged),
         "due": due_date(period, province.report_due_day),
         "watch": watch,
+        "map": _map(rows, period, watch, map_mode),
         "trend": points,
         "trend_tier_chart": trend_tiers,
         "trend_average_chart": trend_average,

@@ -18,6 +18,7 @@ from criteria.choices import Region
 from criteria.models import CriteriaSet, Level, Programme, SetStatus, Tier
 from criteria.services import UnknownCriteria, evaluate_values
 from reports import country, dashboard
+from reports.dashboard_map import chosen_mode
 from reports.forms import MAX_YEAR, MIN_YEAR, MeasureValuesForm, WhatIfForm
 from reports.freshness import cached_body
 from reports.scope import month_links
@@ -59,12 +60,13 @@ def province_dashboard(request, code: str):
     """A province at a glance for a month: tiers against the plan, criteria, districts, watch-list, trend."""
     province = unit_or_404(request, code, [UnitLevel.PROVINCE])
     period = _period(request, province)
+    map_mode = chosen_mode(request.GET.get("map"))
 
     def build() -> str:
-        context = dashboard.province_context(province=province, period=period, user=request.user)
+        context = dashboard.province_context(province=province, period=period, user=request.user, map_mode=map_mode)
         return render_to_string("reports/includes/province_dashboard_body.html", context, request)
 
-    body = cached_body("province", unit=province, period=period, user=request.user, build=build)
+    body = cached_body(f"province:{map_mode}", unit=province, period=period, user=request.user, build=build)
     context = {"province": province, "period": period, "body": mark_safe(body)}  # noqa: S308 - our own rendering
     return render(request, "reports/province_dashboard.html", context)
 
@@ -84,12 +86,13 @@ def district_dashboard(request, code: str):
     """A district for a month: its communes recognised and computed, QĐ 320's conditions, watch-list, trend."""
     district = unit_or_404(request, code, [UnitLevel.DISTRICT])
     period = _period(request, district)
+    map_mode = chosen_mode(request.GET.get("map"))
 
     def build() -> str:
-        context = dashboard.district_context(district=district, period=period, user=request.user)
+        context = dashboard.district_context(district=district, period=period, user=request.user, map_mode=map_mode)
         return render_to_string("reports/includes/district_dashboard_body.html", context, request)
 
-    body = cached_body("district", unit=district, period=period, user=request.user, build=build)
+    body = cached_body(f"district:{map_mode}", unit=district, period=period, user=request.user, build=build)
     ancestors = district.ancestors()
     province = ancestors[0] if ancestors else district
     context = {

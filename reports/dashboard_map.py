@@ -1,0 +1,81 @@
+"""The map of a province's or district's judged communes for a month (reports.maps draws it): one mark per commune
+with a position, by the tier its figures reach or by the criteria it meets, ringed when it is at risk of
+revocation (QĐ 18/2022), each mark a link to the commune's scorecard. Built from the rows the dashboard already
+read (reports.scope): no query of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from communes.months import month_code
+from reports.maps import MODES, MapPoint, draw_map
+from reports.scope import ScopeRows
+
+# A commune judged but without a result this month (no approved figures yet): a class of its own on the map, never
+# drawn as "below every tier", which would say its figures were judged and fell short.
+NO_RESULT = "no-result"
+
+
+@dataclass(frozen=True)
+class CommuneMap:
+    svg: SafeString
+    mode: str
+    drawn: int  # judged communes with a mark
+    without_position: list[str]  # judged communes the position list has no point for
+
+
+def chosen_mode(value: str | None) -> str:
+    """The map's mode from the query string: a known one, else by tier."""
+    return value if value in MODES else MODES[0]
+
+
+def commune_map(rows: ScopeRows, period: dt.date, at_risk: set[int], tiers: tuple[str, ...], mode: str) -> CommuneMap:
+    """The scope's map for the month; `at_risk` holds the pks of communes QĐ 18/2022's rule flags."""
+    # The dashboards' words for tiers; imported here because the documents they load import the dashboard.
+    from reports.templatetags.dashboard_format import tier_label
+
+    month = month_code(period)
+    points, missing = [], []
+    for unit in rows.rural:
+        if unit.latitude is None or unit.longitude is None:
+            missing.append(unit.name)
+            continue
+        points.append(_point(unit, rows.statuses.get(unit.pk), unit.pk in at_risk, month, tier_label))
+    ladder = [(tier, tier_label(tier)) for tier in tiers]
+    return CommuneMap(draw_map(points, mode=mode, tiers=ladder), mode, len(points), missing)
+
+
+def _point(unit, status, at_risk: bool, month: str, tier_label) -> MapPoint:
+    url = f"{reverse('reports:scorecard', args=[unit.code])}?month={month}"
+    if status is None:
+        return MapPoint(
+            name=unit.name,
+            latitude=float(unit.latitude),
+            longitude=float(unit.longitude),
+            tier=NO_RESULT,
+            tier_label=_("Chưa có kết quả"),
+            criteria_met=0,
+            criteria_total=0,
+            at_risk=at_risk,
+            url=url,
+            result=_("chưa có số liệu được duyệt"),
+        )
+    label = tier_label(status.tier)
+    return MapPoint(
+        name=unit.name,
+        latitude=float(unit.latitude),
+        longitude=float(unit.longitude),
+        tier=status.tier or None,
+        tier_label=label,
+        criteria_met=status.criteria_met,
+        criteria_total=status.criteria_total,
+        at_risk=at_risk,
+        url=url,
+        result=_("%(tier)s · đạt %(met)s/%(total)s tiêu chí")
+        % {"tier": label, "met": status.criteria_met, "total": status.criteria_total},
+    )

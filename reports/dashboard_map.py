@@ -39,19 +39,27 @@ def commune_map(rows: ScopeRows, period: dt.date, at_risk: set[int], tiers: tupl
     # The dashboards' words for tiers; imported here because the documents they load import the dashboard.
     from reports.templatetags.dashboard_format import tier_label
 
-    month = month_code(period)
+    # One reverse for the page, not one per commune (hundreds of marks on a cold page); codes are [0-9A-Za-z].
+    scorecard = reverse("reports:scorecard", args=["CODE"]) + f"?month={month_code(period)}"
     points, missing = [], []
     for unit in rows.rural:
         if unit.latitude is None or unit.longitude is None:
             missing.append(unit.name)
             continue
-        points.append(_point(unit, rows.statuses.get(unit.pk), unit.pk in at_risk, month, tier_label))
+        points.append(
+            _point(
+                unit,
+                rows.statuses.get(unit.pk),
+                unit.pk in at_risk,
+                scorecard.replace("CODE", unit.code, 1),
+                tier_label,
+            )
+        )
     ladder = [(tier, tier_label(tier)) for tier in tiers]
     return CommuneMap(draw_map(points, mode=mode, tiers=ladder), mode, len(points), missing)
 
 
-def _point(unit, status, at_risk: bool, month: str, tier_label) -> MapPoint:
-    url = f"{reverse('reports:scorecard', args=[unit.code])}?month={month}"
+def _point(unit, status, at_risk: bool, url: str, tier_label) -> MapPoint:
     if status is None:
         return MapPoint(
             name=unit.name,

@@ -48,6 +48,7 @@ LEGEND_ROW = 24
 PERCENT_BINS = (0, 50, 75, 90, 100)
 # ColorBrewer Greens: one step of lightness per bin, so the ramp survives grey print.
 RAMP = ("#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b")
+UNJUDGED = "unjudged"  # criteria mode: a commune with no criteria judged this month (no result)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ TIER_STYLES = {
     "modern": MarkStyle(MODERN_COLOUR, "#ffffff", pattern="ring dot"),
 }
 OTHER_TIER_STYLE = MarkStyle("#8c510a", "#ffffff", pattern="dot")
+# Grey with a white dot: apart from the green ramp in colour and, by its dot, on grey paper.
+UNJUDGED_STYLE = MarkStyle("#c8c8c8", MUTED, 0.8, pattern="dot")
 RISK_STYLE = MarkStyle("#ffffff", MUTED, 1.0)
 
 
@@ -222,18 +225,27 @@ def _bin_labels(totals: set[int]) -> list[str | None]:
 
 
 def criteria_classes(points: Sequence[MapPoint]) -> list[MarkClass]:
-    """The criteria mode's legend: one bin per share of criteria met, fewest first, lightest to darkest."""
-    labels = _bin_labels({p.criteria_total for p in points})
-    bins = [criteria_bin(p.criteria_met, p.criteria_total) for p in points]
-    return [
+    """The criteria mode's legend: one bin per share of criteria met, fewest first, lightest to darkest; a commune
+    without a result (no criteria judged) in a class of its own, never in the lowest bin."""
+    judged = [p for p in points if p.criteria_total > 0]
+    labels = _bin_labels({p.criteria_total for p in judged})
+    bins = [criteria_bin(p.criteria_met, p.criteria_total) for p in judged]
+    classes = [
         MarkClass(str(i), label, MarkStyle(RAMP[i], MUTED, 0.8), bins.count(i))
         for i, label in enumerate(labels)
         if label is not None
     ]
+    unjudged = [p for p in points if p.criteria_total <= 0]
+    if unjudged:
+        label = unjudged[0].tier_label or _("Chưa có kết quả")
+        classes.append(MarkClass(UNJUDGED, label, UNJUDGED_STYLE, len(unjudged)))
+    return classes
 
 
 def _class_key(point: MapPoint, mode: str) -> str:
     if mode == "criteria":
+        if point.criteria_total <= 0:
+            return UNJUDGED
         return str(criteria_bin(point.criteria_met, point.criteria_total))
     return point.tier or "none"
 

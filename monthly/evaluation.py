@@ -41,11 +41,13 @@ def evaluate_unit(
     definition: ProgrammeDef,
     summary: bool = False,
     group: int | None | object = LOOK_UP,
+    failing_for: str = "next",
 ):
     """A unit's figures (measure code → value) judged for a month by the programme's definition, with the
     thresholds of the unit's profile: every indicator explained, or (`summary`) the tier and each set's summary
     through the engine's compiled batch path. `group`: the commune's group in force in the month when the caller
-    read it for many units at once (communes.groups.groups_on); LOOK_UP reads it."""
+    read it for many units at once (communes.groups.groups_on); LOOK_UP reads it. `failing_for` ("next" or "all"):
+    the sets whose failing indicators a summary keeps (criteria.summary.summarize_programme)."""
     profile = unit.threshold_profile(province_region)
     grouped = unit.level == Level.COMMUNE and uses_groups(definition)
     if grouped:
@@ -57,7 +59,7 @@ def evaluate_unit(
     # The 2021-2025 sets judge until January 2026, with their last year's thresholds.
     year = min(period.year, definition.last_year or period.year)
     if summary:
-        return summarize_programme(definition, profile, year, values, level=level, failing_for="next")
+        return summarize_programme(definition, profile, year, values, level=level, failing_for=failing_for)
     result = evaluate_programme(definition, profile, year, values, level=level)
     result.uses_groups, result.group = grouped, profile.group
     return result

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from django.apps import apps
 from django.core.cache import cache
@@ -37,6 +38,33 @@ WATCHED = (
 
 # A day at most: the key changes with the version anyway; the timeout only bounds the cache's size.
 TIMEOUT = 24 * 3600
+
+
+def _code_release() -> str:
+    """What the cached bodies were rendered by: the templates' and the apps' files (path, size, modification time),
+    so a deployment with new templates or code never serves a body the old one rendered from the shared cache."""
+    from django.conf import settings
+
+    digest = hashlib.blake2b(digest_size=8)
+    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]] + [Path(a.path) for a in apps.get_app_configs()]
+    # The portal's own (not the installed packages', which a deployment pins anyway).
+    own = {r for r in roots if r.is_relative_to(settings.BASE_DIR) and "site-packages" not in r.parts}
+    for root in sorted(own):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in {".html", ".py", ".mo"}:
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+_release: str | None = None
+
+
+def code_release() -> str:
+    global _release
+    if _release is None:
+        _release = _code_release()
+    return _release
 
 
 def data_version() -> int:
@@ -102,6 +130,7 @@ def cached_body(kind: str, *, unit, period: dt.date, user, build) -> str:
     counts and deadlines move with the date)."""
     version = data_version()
     parts = [kind, unit.pk, period.isoformat(), version, user.pk, translation.get_language(), timezone.localdate()]
+    parts.append(code_release())
     key = "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     body = recent.get(key)
     if body is not None:

@@ -20,6 +20,8 @@ from reports import charts
 from reports.coverage import ensure_results
 from reports.dashboard import person
 from reports.facts import illustrative_note
+from reports.forecast import CommuneForecast, IndicatorForecast, forecast_scope
+from reports.forecast_data import load_forecast_inputs
 from reports.models import RecomputeMark, Status
 from reports.scope import TREND_MONTHS, highest_by_unit, month_links, programme_in_force, recognitions_on
 from reports.services import judged_kinds, watch_list
@@ -49,6 +51,14 @@ class NextStep:
     criteria_met: int
     criteria_total: int
     items: list[tuple[CriterionResult, IndicatorResult]] = field(default_factory=list)
+    # At this pace (reports.forecast): the commune's month for the tier, and each item's, by indicator code.
+    forecast: CommuneForecast | None = None
+    forecasts: dict[str, IndicatorForecast] = field(default_factory=dict)
+    forecast_method: str = ""
+
+    @property
+    def rows(self) -> list[tuple[CriterionResult, IndicatorResult, IndicatorForecast | None]]:
+        return [(c, i, self.forecasts.get(i.code)) for c, i in self.items]
 
     @property
     def criteria_missing(self) -> int:
@@ -74,6 +84,20 @@ def next_step(result: ProgrammeResult | None) -> NextStep | None:
                     step.items.append((criterion, indicator))
         return step
     return None
+
+
+def with_forecast(step: NextStep | None, commune: AdministrativeUnit, period: dt.date) -> NextStep | None:
+    """The next step with its forecast: when each missing indicator would be met at its pace (the statuses of the
+    month must exist: ensure_results first)."""
+    if step is None:
+        return None
+    scope = forecast_scope(load_forecast_inputs(commune, period))
+    forecast = scope.commune(commune.pk, step.tier)
+    if forecast is not None:
+        step.forecast_method = scope.method
+        step.forecast = forecast
+        step.forecasts = {f.code: f for f in forecast.indicators if f.set_code == step.set_code}
+    return step
 
 
 def _history(commune: AdministrativeUnit, period: dt.date) -> tuple[dict[dt.date, Status], set[dt.date], list]:
@@ -231,7 +255,7 @@ def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> 
         "watch": watch,
         "at_risk": any(w.at_risk for w in watch),
         "plans": plans,
-        "next_step": next_step(result),
+        "next_step": with_forecast(next_step(result), commune, period) if status else next_step(result),
         "history": history,
         "history_runs": yardstick_runs(history),
         "predecessors_history": _predecessors_history(commune, history),

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from reports import export_views, periodic_views, views  # periodic_views registers <period:…> (reports.periods)
+# periodic_views registers <period:…> (reports.periods)
+from reports import export_views, forecast_views, periodic_views, views
 from reports.documents import views as document_views
 
 app_name = "reports"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("dashboard/country/", views.country_dashboard, name="country-dashboard"),
     path("dashboard/district/<code:code>/", views.district_dashboard, name="district-dashboard"),
     path("dashboard/<code:code>/", views.province_dashboard, name="province-dashboard"),
+    path("dashboard/<code:code>/forecast/", forecast_views.forecast, name="forecast"),
     path("scorecard/<code:code>/", views.scorecard, name="scorecard"),
     # Excel exports of a scope (province, district or commune) for a month.
     path("excel/statuses/<code:code>/<month:month>/", export_views.statuses_excel, name="excel-statuses"),

@@ -20,10 +20,11 @@ Content Security Policy has nothing to block.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -250,35 +251,41 @@ def _class_key(point: MapPoint, mode: str) -> str:
     return point.tier or "none"
 
 
-def _circle(x: float, y: float, r: float, **attributes) -> str:
-    return f"<circle{_attrs(cx=_x(x), cy=_x(y), r=_x(r), **attributes)}/>"
-
-
 def _glyph(x: float, y: float, style: MarkStyle, at_risk: bool = False) -> str:
     """A mark's circles: the disc, its white pattern, and the thick dark ring of a commune at risk."""
-    parts = [_circle(x, y, RADIUS, fill=style.fill, stroke=style.stroke, stroke_width=style.stroke_width)]
+    cx, cy = _x(x), _x(y)
+    return _glyph_template(style, at_risk).replace("{cx}", cx).replace("{cy}", cy)
+
+
+@functools.cache
+def _glyph_template(style: MarkStyle, at_risk: bool) -> str:
+    """A class's circles once, the centre left as {cx} {cy}: hundreds of marks on a large province's cold page
+    would otherwise each build and escape the same attributes."""
+    parts = [_circle_at(RADIUS, fill=style.fill, stroke=style.stroke, stroke_width=style.stroke_width)]
     if "ring" in style.pattern:
-        parts.append(_circle(x, y, RADIUS * 0.55, fill="none", stroke="#ffffff", stroke_width="1.3"))
+        parts.append(_circle_at(RADIUS * 0.55, fill="none", stroke="#ffffff", stroke_width="1.3"))
     if "dot" in style.pattern:
-        parts.append(_circle(x, y, RADIUS * 0.24, fill="#ffffff"))
+        parts.append(_circle_at(RADIUS * 0.24, fill="#ffffff"))
     if at_risk:
-        parts.append(_circle(x, y, RADIUS + 3.2, fill="none", stroke=INK, stroke_width="2.6", class_="risk-ring"))
+        parts.append(_circle_at(RADIUS + 3.2, fill="none", stroke=INK, stroke_width="2.6", class_="risk-ring"))
     return "".join(parts)
 
 
-def _mark(point: MapPoint, x: float, y: float, style: MarkStyle) -> str:
+def _circle_at(r: float, **attributes) -> str:
+    return f'<circle cx="{{cx}}" cy="{{cy}}"{_attrs(r=_x(r), **attributes)}/>'
+
+
+def _mark(point: MapPoint, x: float, y: float, style: MarkStyle, risk_note: str) -> str:
     """A commune's mark: a link to its scorecard (a plain group without a url) titled for the hover."""
     hover = f"{point.name} — {point.result}" if point.result else point.name
     if point.at_risk:
-        hover += " · " + _("Có nguy cơ bị thu hồi")
+        hover += risk_note
     tag = "a" if point.url else "g"
-    attributes = _attrs(
-        href=point.url or None,
-        class_="map-mark at-risk" if point.at_risk else "map-mark",
-        data_tier=point.tier or "none",
-        data_met=point.criteria_met,
-        data_total=point.criteria_total,
-        data_at_risk="true" if point.at_risk else "false",
+    href = f" href={quoteattr(point.url)}" if point.url else ""
+    attributes = (
+        f'{href} class="{"map-mark at-risk" if point.at_risk else "map-mark"}"'
+        f' data-tier={quoteattr(point.tier or "none")} data-met="{int(point.criteria_met)}"'
+        f' data-total="{int(point.criteria_total)}" data-at-risk="{"true" if point.at_risk else "false"}"'
     )
     return f"<{tag}{attributes}><title>{escape(hover)}</title>{_glyph(x, y, style, point.at_risk)}</{tag}>"
 
@@ -373,9 +380,10 @@ def draw_map(
     # Higher classes and communes at risk last, so they are drawn on top where marks overlap.
     rank = {c.key: i for i, c in enumerate(classes)}
     order = sorted(range(len(placed)), key=lambda i: (placed[i].at_risk, rank[_class_key(placed[i], mode)]))
+    risk_note = " · " + _("Có nguy cơ bị thu hồi")
     for i in order:
         x, y = frame.xy[i]
-        body.append(_mark(placed[i], x, y, styles[_class_key(placed[i], mode)]))
+        body.append(_mark(placed[i], x, y, styles[_class_key(placed[i], mode)], risk_note))
     body.append("</g>")
     furniture_y = PAD + frame.height + 10
     body += _scale_bar(PAD + 4, furniture_y + 6, frame.scale / KM_PER_DEGREE, width - 2 * PAD)

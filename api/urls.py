@@ -21,6 +21,7 @@ ROOT_LISTING = {
     "programmes": "programme-list",
     "criteria-sets": "criteria-set-list",
     "statuses": "status-list",
+    "forecasts": "forecast-list",
 }
 
 urlpatterns = [

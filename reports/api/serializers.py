@@ -1,7 +1,9 @@
-"""Computed statuses, and the what-if evaluation: its input and the explained result it answers with."""
+"""Computed statuses; the what-if evaluation: its input and the explained result it answers with; and the forecast
+of a province's or district's targets: its query and its answer."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.utils.text import format_lazy
@@ -9,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from communes.api.serializers import MonthField as InputMonthField
 from communes.models import AdministrativeUnit, Level
+from communes.months import UnitCodeConverter
 from criteria.choices import CommuneGroup, Region
 from criteria.definitions import measure_def
 from criteria.evaluation import Outcome, UnitProfile
@@ -255,3 +259,131 @@ class EvaluationSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(choices=Tier.choices, allow_null=True, help_text=_("Mức cao nhất đạt được"))
     profile = ProfileSerializer(help_text=_("Vùng, diện TDMNPB, nhóm xã và tỉnh đã dùng để chọn ngưỡng"))
     sets = serializers.DictField(child=SetResultSerializer(), help_text=_("Mã bộ tiêu chí → kết quả giải thích"))
+
+
+# ---------------------------------------------------------------- forecast: the query
+
+TARGET_PATTERN = rf"^[0-9]{{4}}-({'|'.join(Tier.values)})$"
+
+
+@extend_schema_field({"type": "string", "pattern": UnitCodeConverter.regex.join("^$"), "example": "62"})
+class UnitCodeField(serializers.Field):
+    """A unit's statistics-office code, checked by pattern before any query (a NUL byte or an overlong code never
+    reaches the database)."""
+
+    default_error_messages = {
+        "required": _("Nhập unit: mã một tỉnh hoặc huyện trong phạm vi của bạn, ví dụ 62."),
+        "invalid": _("unit phải là mã đơn vị của cơ quan thống kê: 1 đến 12 chữ số hoặc chữ cái, ví dụ 62."),
+    }
+
+    def to_internal_value(self, data) -> str:
+        if not isinstance(data, str) or not re.fullmatch(UnitCodeConverter.regex, data):
+            self.fail("invalid")
+        return data
+
+
+@extend_schema_field({"type": "string", "pattern": TARGET_PATTERN, "example": "2025-standard"})
+class TargetKeyField(serializers.Field):
+    """`<year>-<tier>`, read as (year, tier)."""
+
+    default_error_messages = {
+        "invalid": format_lazy(
+            _("target phải có dạng <năm>-<mức>, ví dụ 2025-standard; mức là một trong: {tiers}."),
+            tiers=", ".join(Tier.values),
+        ),
+    }
+
+    def to_internal_value(self, data) -> tuple[int, str]:
+        if not isinstance(data, str) or not re.fullmatch(TARGET_PATTERN, data):
+            self.fail("invalid")
+        year, tier = data.split("-", 1)
+        return int(year), tier
+
+
+class ForecastQuerySerializer(serializers.Serializer):
+    """The query string of /api/v1/forecasts/ (an empty parameter counts as not given)."""
+
+    unit = UnitCodeField(help_text=_("Mã một tỉnh hoặc huyện trong phạm vi của bạn"))
+    month = InputMonthField(
+        required=False,
+        help_text=_("Tháng dự báo (YYYY-MM); mặc định: tháng gần nhất có số liệu được duyệt trong đơn vị"),
+    )
+    target = TargetKeyField(
+        required=False,
+        help_text=_("Chỉ giữ các mục tiêu của một năm và một mức: <năm>-<mức>, ví dụ 2025-standard"),
+    )
+
+
+# ---------------------------------------------------------------- forecast: the answer (reports.forecast)
+
+
+class ForecastUnitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(help_text=_("Tên có hiệu lực trong tháng dự báo"))
+    level = serializers.ChoiceField(choices=Level.choices)
+
+
+class ForecastCommuneSerializer(serializers.Serializer):
+    """A commune's forecast for the target's tier (reports.forecast.CommuneForecast)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    month = MonthField(allow_null=True, help_text=_("Tháng dự báo đạt mức (tính vừa); null: không đạt với xu hướng"))
+    early = MonthField(allow_null=True, help_text=_("Tháng đạt khi tính nhanh; null: không đạt"))
+    late = MonthField(allow_null=True, help_text=_("Tháng đạt khi tính chậm; null: không đạt"))
+
+
+class ForecastCountsSerializer(serializers.Serializer):
+    low = serializers.IntegerField(help_text=_("Số xã đạt mức đúng hạn khi tính chậm"))
+    central = serializers.IntegerField(help_text=_("Số xã đạt mức đúng hạn khi tính vừa"))
+    high = serializers.IntegerField(help_text=_("Số xã đạt mức đúng hạn khi tính nhanh"))
+
+
+class TargetForecastSerializer(serializers.Serializer):
+    """One target's forecast (reports.forecast.TargetForecast)."""
+
+    key = serializers.SerializerMethodField(help_text=_("<năm>-<mức>, như tham số target"))
+    tier = serializers.ChoiceField(source="target.tier", choices=Tier.choices)
+    year = serializers.IntegerField(source="target.year")
+    kind = serializers.ChoiceField(
+        source="target.kind",
+        choices=["plan", "share", "national"],
+        help_text=_("plan: số xã theo kế hoạch; share: tỷ lệ số xã; national: mục tiêu cả nước"),
+    )
+    label = serializers.CharField(source="target.label")
+    source = serializers.CharField(source="target.source", allow_blank=True, help_text=_("Văn bản giao chỉ tiêu"))
+    target = serializers.IntegerField(source="target.count", help_text=_("Số xã phải đạt mức đến tháng 12 của năm"))
+    met_now = serializers.IntegerField(help_text=_("Số xã đã đạt mức theo số liệu trong tháng dự báo"))
+    forecast = ForecastCountsSerializer(source="*")
+    reaches_target = serializers.BooleanField(
+        allow_null=True,
+        help_text=_("true: đạt cả khi tính chậm; false: không đạt cả khi tính nhanh; null: tùy các xã quyết định"),
+    )
+    text = serializers.CharField()
+    out_of = serializers.IntegerField(
+        help_text=_("Số xã thuộc diện đánh giá của đơn vị trong tháng, kể cả xã chưa có kết quả")
+    )
+    deciding = ForecastCommuneSerializer(
+        many=True, help_text=_("Xã đạt mức đúng hạn khi tính nhanh nhưng không đạt khi tính chậm")
+    )
+    next_in_line = ForecastCommuneSerializer(
+        many=True, help_text=_("Xã đạt mức sau hạn ngay cả khi tính nhanh, sớm nhất trước (tối đa 10)")
+    )
+
+    def get_key(self, forecast) -> str:
+        return f"{forecast.target.year}-{forecast.target.tier}"
+
+
+class ForecastSerializer(serializers.Serializer):
+    """A province's or district's targets forecast at the pace of its communes' approved figures: a forecast,
+    never a result."""
+
+    unit = ForecastUnitSerializer()
+    month = MonthField(help_text=_("Tháng dự báo: số liệu được duyệt đến tháng này"))
+    is_forecast = serializers.BooleanField(help_text=_("Luôn true: đây là dự báo, không phải kết quả đánh giá"))
+    programme = serializers.CharField(
+        allow_null=True, help_text=_("Mã giai đoạn áp dụng cho tháng; null: không có, nên không dự báo")
+    )
+    horizon = MonthField(help_text=_("Tháng cuối cùng bộ tiêu chí của giai đoạn còn áp dụng"))
+    method = serializers.CharField(help_text=_("Cách tính dự báo"))
+    targets = TargetForecastSerializer(many=True)

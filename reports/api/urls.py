@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from reports.api.views import EvaluateView, StatusViewSet
+from reports.api.views import EvaluateView, ForecastView, StatusViewSet
 
 router = SimpleRouter()
 router.register("statuses", StatusViewSet, basename="status")
@@ -11,4 +11,5 @@ router.register("statuses", StatusViewSet, basename="status")
 urlpatterns = [
     *router.urls,
     path("evaluate/", EvaluateView.as_view(), name="evaluate"),
+    path("forecasts/", ForecastView.as_view(), name="forecast-list"),
 ]

@@ -1,12 +1,17 @@
-"""Computed statuses (read-only, within the user's scope) and the what-if evaluation of values against criteria."""
+"""Computed statuses (read-only, within the user's scope), the what-if evaluation of values against criteria, and the
+forecast of a province's or district's targets (read-only, for other agencies)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -15,10 +20,19 @@ from api.parsers import SafeJSONParser
 from api.views import errors
 from communes.models import AdministrativeUnit, user_unit_paths
 from communes.months import parse_month
+from communes.permissions import pick_at
 from criteria.services import UnknownCriteria, evaluate_values
-from reports.api.serializers import EvaluateSerializer, EvaluationSerializer, StatusSerializer
+from reports.api.serializers import (
+    EvaluateSerializer,
+    EvaluationSerializer,
+    ForecastQuerySerializer,
+    ForecastSerializer,
+    StatusSerializer,
+)
 from reports.coverage import ensure_results
+from reports.dashboard import default_period
 from reports.filtersets import StatusFilterSet
+from reports.forecast_views import SCOPE_LEVELS, scope_forecast
 from reports.models import Status
 
 # What the list reads: not the units' search and sort keys, nor the programmes' names.
@@ -120,3 +134,47 @@ class EvaluateView(generics.GenericAPIView):
         except UnknownCriteria as exc:
             return error_response(str(exc), errors={"set" if data.get("set") else "programme": [str(exc)]})
         return Response({**result.as_dict(), "profile": asdict(profile)})
+
+
+class ForecastView(generics.GenericAPIView):
+    """The forecast of a province's or district's targets (a number of communes at a tier by a year): how many
+    communes would reach each at the pace of their approved figures, with a range, the communes that decide it and
+    the method, as the dashboards show it (reports.forecast). A forecast, never a result: `is_forecast` is always
+    true. A unit outside your scope, unknown, or not a province or district is 404."""
+
+    serializer_class = ForecastSerializer
+
+    @extend_schema(
+        parameters=[ForecastQuerySerializer],
+        responses={200: ForecastSerializer, **errors(400, 401, 404, 429)},
+    )
+    def get(self, request):
+        # An empty parameter (?month=) counts as not given, as on the pages and in the other endpoints' filters.
+        query = ForecastQuerySerializer(data={key: value for key, value in request.query_params.items() if value})
+        query.is_valid(raise_exception=True)
+        month, wanted = query.validated_data.get("month"), query.validated_data.get("target")
+        scope = scope_or_404(request.user, query.validated_data["unit"], month or timezone.localdate())
+        period = month or default_period(scope)
+        scope.named_on(period)
+        forecast = scope_forecast(scope, period)
+        targets = [t for t in forecast.targets if wanted in (None, (t.target.year, t.target.tier))]
+        answer = {
+            "unit": scope,
+            "month": forecast.as_of,
+            "is_forecast": forecast.is_forecast,
+            "programme": forecast.programme or None,
+            "horizon": forecast.horizon,
+            "method": forecast.method,
+            "targets": targets,
+        }
+        return Response(self.get_serializer(answer).data)
+
+
+def scope_or_404(user, code: str, day: dt.date) -> AdministrativeUnit:
+    """A province or district of the user's scope with this code, resolved on the day as the forecast page resolves
+    it (communes.permissions.pick_at: codes were reused in 2025); else 404, like a missing one."""
+    units = AdministrativeUnit.objects.in_scope_of(user).filter(code=code, level__in=SCOPE_LEVELS).order_by("level")
+    scope = pick_at(list(units), day)
+    if scope is None:
+        raise NotFound(_("Không có tỉnh hoặc huyện mã %(code)s trong phạm vi của bạn.") % {"code": code})
+    return scope

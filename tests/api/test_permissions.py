@@ -117,6 +117,8 @@ def _call(world, who, method, endpoint, scope):
         return client.patch(f"/api/v1/reports/{report.pk}/", body, format="json")
     if endpoint == "reports:submit":
         return client.post(f"/api/v1/reports/{rows['report'].pk}/submit/", format="json")
+    if endpoint == "forecasts":  # the commune's district: in every member's scope, or in none
+        return client.get("/api/v1/forecasts/", {"unit": unit.parent.code})
     detail = {
         "units": unit.code,
         "reports": rows["report"].pk,
@@ -149,11 +151,14 @@ def _matrix():
         for who in ("office", "department", "viewer"):
             cases.append((who, method, endpoint, "other", 404))
         cases.append(("ro_token", method, endpoint, "other", 403))  # refused before anything is looked up
+    for who in READERS:
+        cases.append((who, "GET", "forecasts", "own", 200))
+        cases.append((who, "GET", "forecasts", "other", 404))
     for who in READERS:  # evaluating writes nothing, so a read-only token may; another province's commune is unknown
         cases.append((who, "POST", "evaluate", "own", 200))
         cases.append((who, "POST", "evaluate", "other", 400))
     for who in ["anonymous", *DEAD_TOKENS]:
-        for endpoint in [*READ_ENDPOINTS, *WRITE_ENDPOINTS, "evaluate"]:
+        for endpoint in [*READ_ENDPOINTS, *WRITE_ENDPOINTS, "evaluate", "forecasts"]:
             for scope in ("own", "other"):
                 cases.append((who, "-", endpoint, scope, 401))
     return cases

@@ -131,6 +131,23 @@ def _share_programmes(statuses: dict[int, Status], sets: list[CriteriaSet]) -> N
             status.programme = programmes[status.programme_id]
 
 
+class SetsNotRead(dict):
+    """The sets of a status a page did not read (reports.scope.attach_sets): reading them is a bug, loudly."""
+
+    def _refuse(self, *args, **kwargs):
+        raise LookupError("The per-set summaries of this status were not read with the page's rows (load_scope).")
+
+    get = __getitem__ = __iter__ = __len__ = __contains__ = keys = values = items = _refuse
+
+
+def attach_sets(statuses: dict[int, Status], unit_ids: set[int]) -> None:
+    """Read the per-set summaries of these units' statuses (one query; none when there are none)."""
+    pks = [statuses[u].pk for u in unit_ids if u in statuses]
+    found = dict(Status.objects.filter(pk__in=pks).values_list("pk", "sets")) if pks else {}
+    for status in statuses.values():
+        status.sets = found.get(status.pk, SetsNotRead())
+
+
 def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
     """The rows of a province's or district's dashboard for a month, in ten queries whatever its size."""
     below = Q(unit__path__startswith=scope.path)
@@ -139,12 +156,13 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
         .exclude(pk=scope.pk)
         .in_vietnamese_order()
     )
+    # A province's page reads each set's summary (the JSON) only for its districts and recognised communes: read
+    # for those alone below. A district's page lists every commune's failing criteria: read with the rest.
+    selective = scope.level == Level.PROVINCE
+    deferred = ("fingerprint", "computed_at", "sets") if selective else ("fingerprint", "computed_at")
     statuses = {
         s.unit_id: s
-        for s in Status.objects.filter(below, period=period)
-        .filter(programme_in_force())
-        .defer("fingerprint", "computed_at")
-        .order_by()
+        for s in Status.objects.filter(below, period=period).filter(programme_in_force()).defer(*deferred).order_by()
     }
     trend = list(
         Status.objects.filter(
@@ -177,6 +195,9 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
         .order_by("level", "rank", "province_code")
     )
     _share_programmes(statuses, sets)
+    if selective:
+        wanted = {u.pk for u in units if u.level == Level.DISTRICT} | {r.unit_id for r in recognitions}
+        attach_sets(statuses, wanted)
     rows = ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units, stale, judged, sets)
     if scope.is_post_reform and any(s.programme.first_day >= REFORM_DATE for s in sets):
         # QĐ 51/2025's commune groups: one query, only for a programme that began after the 2025 reform.

@@ -436,14 +436,14 @@ def test_province_dashboard_runs_a_fixed_number_of_queries(tree, office_client, 
     # the unit kinds the sets in force judge (reports.services.judged_kinds);
     # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
     # And the sets, in their versions, that judge the month (the yardstick line); and the page data version under
-    # which the body is cached (reports.freshness).
-    with django_assert_num_queries(19):
+    # which the body is cached (reports.freshness); the per-set summaries of the districts and recognised communes.
+    with django_assert_num_queries(20):
         response = _province_page(office_client)
     assert response.context["summary"].communes == 3 + count
     # Without ?month: one more, the latest month with statuses.
     cache.clear()
     recent.clear()
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         assert _province_page(office_client, query="").context["period"] == MAY
     # Warm, its data unchanged: session, user, memberships (scope and header), the province, the latest month, the
     # version.
@@ -519,3 +519,16 @@ def test_a_recognised_district_whose_communes_no_longer_meet_the_standard_is_fla
     preview = office_client.get(reverse("reports:pdf-province", args=["62", MONTH]) + "?preview=1").content.decode()
     assert "Huyện Đắk Glei đã được công nhận nhưng có nguy cơ bị thu hồi" in preview
     assert "Huyện Ngọc Hồi đã được công nhận" not in preview
+
+
+def test_a_province_page_reads_the_set_summaries_only_of_districts_and_recognised_communes(kon_tum):
+    from reports.scope import load_scope
+
+    rows = load_scope(kon_tum.province, MAY)
+    # Đắk Môn is recognised: its summaries are read (the watch-list needs them); Đắk Pék is not: they are not.
+    assert rows.statuses[kon_tum.dak_mon.pk].sets["commune-standard"]["failed"]
+    with pytest.raises(LookupError, match="not read"):
+        rows.statuses[kon_tum.dak_pek.pk].sets.get("commune-standard")
+    # A district's page lists every commune's failing criteria: all of them read.
+    district_rows = load_scope(kon_tum.dak_glei, MAY)
+    assert "commune-standard" in district_rows.statuses[kon_tum.dak_pek.pk].sets

@@ -819,12 +819,13 @@ def test_document_previews_run_a_fixed_number_of_queries(
     # demo units, the units being recomputed (reports.RecomputeMark)); the letterhead: the month's settings, the
     # latest ones; an unverified threshold?; the unit kinds the sets in force judge (reports.services.judged_kinds);
     # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
-    # And the sets, in their versions, that judge the month (the yardstick sentence).
-    with django_assert_num_queries(21):
+    # And the sets, in their versions, that judge the month (the yardstick sentence); the per-set summaries of the
+    # districts and recognised communes.
+    with django_assert_num_queries(22):
         response = office_client.get(_pdf_url("province") + "?preview=1")
     assert response.context["summary"].communes == 3 + count
     # The directive is built on the same facts under its own letterhead: one more, the districts' own targets.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         response = office_client.get(_pdf_url("directive") + "?preview=1")
     assert len(response.context["paragraphs"]) >= 4
 

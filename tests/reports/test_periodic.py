@@ -519,9 +519,10 @@ def test_the_province_report_runs_a_fixed_number_of_queries(kon_tum, programme, 
     _grow(kon_tum, programme, count)
     # session, user, memberships, the province; reports.coverage for the dashboard's months (the sets' kinds, each
     # commune's first approved month: none here, so nothing more); the end month's scope rows (units, statuses,
-    # trend, recognitions, targets, plans, reports, demo units, marks, judged kinds, sets); the start month's
-    # (the same eleven); the period's reports; an unverified threshold?; the latest document settings.
-    assert _queries(office_client, url) == 4 + 2 + 11 + 11 + 3
+    # trend, recognitions, targets, plans, reports, demo units, marks, judged kinds, sets, the per-set summaries of
+    # districts and recognised communes); the start month's (the same twelve); the period's reports; an unverified
+    # threshold?; the latest document settings.
+    assert _queries(office_client, url) == 4 + 2 + 12 + 12 + 3
 
 
 def test_a_communes_report_runs_a_fixed_number_of_queries(dak_pek_figures, office_client):

@@ -186,7 +186,10 @@ def _national_targets(programme, total: ProvinceLine) -> list[tuple[NationalTarg
     if programme is None:
         return []
     result = []
-    for target in NationalTarget.objects.filter(programme_code=programme.code):
+    targets = NationalTarget.objects.filter(programme_code=programme.code)
+    ladder = list(RecognisedTier.values)
+    # Up the ladder (đạt chuẩn, then hiện đại), not by the tier codes' alphabet.
+    for target in sorted(targets, key=lambda t: (t.year, ladder.index(t.tier) if t.tier in ladder else len(ladder))):
         line = _target_line(target.tier, TargetKind.SHARE_AT_TIER, target.share, total, target.approximate)
         result.append((target, line))
     return result

@@ -397,6 +397,8 @@ def test_the_2026_2030_national_targets_appear_with_the_approximate_note(new_era
     total = response.context["total"]
     assert (total.judged, total.with_status) == (3, 2)
     assert total.recognised == total.computed == {"standard": 1, "modern": 0}
+    # Up the ladder: đạt chuẩn before hiện đại (not the codes' alphabet, where "modern" comes first).
+    assert [target.tier for target, _line in response.context["national_targets"]] == ["standard", "modern"]
     targets = {target.tier: (target, line) for target, line in response.context["national_targets"]}
     assert set(targets) == {"standard", "modern"}
     standard, standard_line = targets["standard"]

@@ -253,3 +253,33 @@ def test_no_internal_code_on_the_demo_pages(office_client):
         response = office_client.get(reverse(f"reports:{name}", args=[code]) + "?month=2024-12")
         assert response.status_code == 200, name
         assert _codes_in(_visible_text(response.content), codes) == {}, name
+
+
+@pytest.mark.parametrize(
+    ("username", "province", "month"),
+    [("vpdp.kontum", "62", "2024-12"), ("vpdp.quangngai", "51", "2026-11")],
+)
+def test_the_demo_maps_place_every_judged_commune_of_both_periods(loaded, client, username, province, month):
+    """Kon Tum before the reform and the merged Quảng Ngãi after it: one mark per judged commune, each linked to
+    its scorecard; none of them lacks a position (the 26 units without one are elsewhere)."""
+    client.force_login(get_user_model().objects.get(username=username))
+    response = client.get(reverse("reports:province-dashboard", args=[province]) + f"?month={month}")
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    judged = {u.code for u in rows.rural}
+    assert judged
+    assert response.context["map"].without_position == []
+    svg = re.search(r'<svg[^>]*class="chart map map-tier".*?</svg>', response.content.decode(), flags=re.S).group(0)
+    linked = set(re.findall(r'<a href="/scorecard/(\w+)/\?month=' + month + '" class="map-mark', svg))
+    assert linked == judged
+
+
+def test_the_backtest_runs_on_the_demo_and_prints_its_error(loaded):
+    out = io.StringIO()
+    call_command("backtest_forecast", "--province", "62", stdout=out)
+    text = out.getvalue()
+    assert "Tổng hợp chung" in text
+    error = re.search(r"Sai số tuyệt đối trung bình của số xã dự báo theo mức: ([0-9]+,[0-9]+) xã", text)
+    assert error is not None
+    # A forecast made at M against M+6: an error, not a perfect fit (the demo's communes move on yes/no figures).
+    assert float(error.group(1).replace(",", ".")) > 0

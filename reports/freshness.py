@@ -22,6 +22,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
+from communes.signals import units_imported
 from reports.models import DataVersion
 
 # What the dashboards and the scorecard read besides statuses (app_label.Model); bulk writes to these bump explicitly.
@@ -93,6 +94,7 @@ def connect_signals() -> None:
         model = apps.get_model(label)
         post_save.connect(_on_change, sender=model, dispatch_uid=f"freshness-save-{label}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"freshness-delete-{label}")
+    units_imported.connect(_on_change, dispatch_uid="freshness-units-imported")
 
 
 class _Recent:

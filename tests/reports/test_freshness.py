@@ -287,3 +287,12 @@ def test_the_district_page_shows_a_recognition_saved_after_it_was_cached(tree, a
     )
 
     assert recognised in _district_page(district_client).text
+
+
+def test_a_bulk_import_of_the_unit_lists_moves_the_version(db):
+    """import_divisions writes units, lineage and positions in bulk (no post_save): it announces them instead."""
+    from communes.signals import units_imported
+
+    before = data_version()
+    units_imported.send(sender=None)
+    assert data_version() == before + 1

@@ -12,6 +12,7 @@ from django.db import transaction
 from communes.divisions import LEGACY, SINCE_2025, import_all, package_version
 from communes.models import Kind, Level
 from communes.positions import POSITIONS, LoadResult, describe_unit, load_positions
+from communes.signals import units_imported
 
 LABELS = {Level.PROVINCE: "tỉnh", Level.DISTRICT: "huyện", Level.COMMUNE: "xã"}
 ERAS = {LEGACY: "Trước 01/07/2025", SINCE_2025: "Từ 01/07/2025"}
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = import_all()
             positions = load_positions() if POSITIONS.exists() else None
+            if result.changed or result.classified or (positions is not None and positions.updated):
+                units_imported.send(sender=self.__class__)
         self.stdout.write(f"Nguồn: {package_version()}")
         for era, era_label in ERAS.items():
             self.stdout.write(f"{era_label}:")

@@ -517,10 +517,12 @@ def _commune_rows(
     return communes
 
 
-def district_context(*, district: AdministrativeUnit, period: dt.date, user, map_mode: str = "tier") -> dict:
+def district_context(
+    *, district: AdministrativeUnit, period: dt.date, user, map_mode: str = "tier", ancestors: list | None = None
+) -> dict:
     """A district for a month: its communes recognised and computed, QĐ 320's conditions, watch-list, trend
     (ten queries: the province for its due day, then the scope's rows)."""
-    ancestors = district.ancestors()
+    ancestors = district.ancestors() if ancestors is None else ancestors
     province = ancestors[0] if ancestors else district
     ensure_results(district, trend_months(period))
     rows = load_scope(district, period)

@@ -87,14 +87,16 @@ def district_dashboard(request, code: str):
     district = unit_or_404(request, code, [UnitLevel.DISTRICT])
     period = _period(request, district)
     map_mode = chosen_mode(request.GET.get("map"))
+    ancestors = district.ancestors()  # the header's and the body's (one query, not one each)
+    province = ancestors[0] if ancestors else district
 
     def build() -> str:
-        context = dashboard.district_context(district=district, period=period, user=request.user, map_mode=map_mode)
+        context = dashboard.district_context(
+            district=district, period=period, user=request.user, map_mode=map_mode, ancestors=ancestors
+        )
         return render_to_string("reports/includes/district_dashboard_body.html", context, request)
 
     body = cached_body(f"district:{map_mode}", unit=district, period=period, user=request.user, build=build)
-    ancestors = district.ancestors()
-    province = ancestors[0] if ancestors else district
     context = {
         "district": district,
         "province": province,

@@ -459,9 +459,9 @@ def test_district_page_runs_a_fixed_number_of_queries(tree, office_client, count
     # targets, commune plans, the month's reports, demo units, the units being recomputed (reports.RecomputeMark);
     # and the header's membership; the unit kinds the sets in force judge (reports.services.judged_kinds);
     # first, reports.coverage: the sets' kinds, each commune's first approved month, the months' results and marks.
-    # And the sets, in their versions, that judge the month (the yardstick line); the page data version and, for
-    # the breadcrumbs outside the cached body, the district's ancestors again.
-    with django_assert_num_queries(21):
+    # And the sets, in their versions, that judge the month (the yardstick line); the page data version. (The
+    # ancestors are read once, for the breadcrumbs outside the cached body and the body alike.)
+    with django_assert_num_queries(20):
         response = office_client.get(reverse("reports:district-dashboard", args=["610"]) + f"?month={MONTH}")
     assert len(response.context["communes"]) == 2 + count
 

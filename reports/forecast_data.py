@@ -32,7 +32,7 @@ from communes.groups import groups_on
 from communes.models import AdministrativeUnit, Level
 from communes.months import month_end, shift_month
 from criteria.definitions import build_programmes_by_province
-from criteria.evaluation import IndicatorDef, ProgrammeDef
+from criteria.evaluation import IndicatorDef, Outcome, ProgrammeDef, ProgrammeResult, _json_value
 from criteria.models import Measure, Programme
 from monthly.evaluation import evaluate_unit, uses_groups
 from monthly.latest import current_values
@@ -42,11 +42,13 @@ from records.models import NationalTarget, Target, TargetKind
 from reports.forecast import (
     HORIZON,
     TREND_MONTHS,
+    CommuneForecast,
     CommuneInput,
     ForecastInputs,
     IndicatorInput,
     SetInput,
     TargetInput,
+    forecast_commune_tiers,
     has_trend,
     trend_measures,
 )
@@ -98,6 +100,43 @@ def load_forecast_inputs(
         communes=tuple(inputs[u.pk] for u in communes),
         targets=_targets(scope, programme, period, len(communes)),
         horizon=min(programme.last_month or HORIZON, HORIZON),
+    )
+
+
+def forecast_from_result(unit, period: dt.date, result: ProgrammeResult, programme: Programme) -> dict:
+    """One commune's forecast for each tier of its ladder from the evaluation a page already made (the scorecard's:
+    every set's indicators explained), so only the measures and their twelve months are read (two queries)."""
+    measures = {pk: (code, kind) for pk, code, kind in Measure.objects.values_list("pk", "code", "kind")}
+    kinds = {code: kind for code, kind in measures.values()}
+    ladder = sorted((s for s in result.sets.values()), key=lambda s: s.rank)
+    sets = tuple(
+        SetInput(set_result.code, set_result.tier, set_result.rank, set_result.reached, _not_met(set_result, kinds))
+        for set_result in ladder
+    )
+    commune = CommuneInput(unit.pk, unit.code, unit.name, judged=True, tier_now=result.tier or "", sets=sets)
+    commune = _with_history({unit.pk: commune}, period, measures, True)[unit.pk]
+    horizon = min(programme.last_month or HORIZON, HORIZON)
+    forecasts: dict[str, CommuneForecast] = forecast_commune_tiers(commune, [s.tier for s in ladder], period, horizon)
+    return forecasts
+
+
+def _not_met(set_result, kinds: dict[str, str]) -> tuple[IndicatorInput, ...]:
+    """The set's indicators not met (no figure, no threshold and invalid ones included, as a stored status keeps
+    them); a 'reached' indicator follows the lower set, whose crossing it is."""
+    return tuple(
+        IndicatorInput(
+            set_code=set_result.code,
+            code=indicator.code,
+            name=indicator.name,
+            measure=indicator.measure or "",
+            kind=kinds.get(indicator.measure or "", ""),
+            comparison=indicator.comparison,
+            threshold=_json_value(indicator.threshold),
+            value=_json_value(indicator.value),
+        )
+        for criterion in set_result.criteria
+        for indicator in criterion.indicators
+        if indicator.outcome is not Outcome.MET and indicator.comparison != "reached"
     )
 
 

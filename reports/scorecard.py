@@ -20,8 +20,8 @@ from reports import charts
 from reports.coverage import ensure_results
 from reports.dashboard import person
 from reports.facts import illustrative_note
-from reports.forecast import CommuneForecast, IndicatorForecast, forecast_scope
-from reports.forecast_data import load_forecast_inputs
+from reports.forecast import HORIZON, CommuneForecast, IndicatorForecast, method_text
+from reports.forecast_data import forecast_from_result
 from reports.models import RecomputeMark, Status
 from reports.scope import TREND_MONTHS, highest_by_unit, month_links, programme_in_force, recognitions_on
 from reports.services import judged_kinds, watch_list
@@ -86,16 +86,15 @@ def next_step(result: ProgrammeResult | None) -> NextStep | None:
     return None
 
 
-def with_forecast(step: NextStep | None, commune: AdministrativeUnit, period: dt.date) -> NextStep | None:
-    """The next step with its forecast: when each missing indicator would be met at its pace (the statuses of the
-    month must exist: ensure_results first)."""
-    if step is None:
-        return None
-    scope = forecast_scope(load_forecast_inputs(commune, period))
-    forecast = scope.commune(commune.pk, step.tier)
+def with_forecast(step: NextStep | None, commune: AdministrativeUnit, period: dt.date, result, programme) -> NextStep:
+    """The next step with its forecast: when each missing indicator would be met at its pace, from the evaluation
+    the scorecard made (reports.forecast_data.forecast_from_result: two queries)."""
+    if step is None or result is None or programme is None:
+        return step
+    forecast = forecast_from_result(commune, period, result, programme).get(step.tier)
     if forecast is not None:
-        step.forecast_method = scope.method
         step.forecast = forecast
+        step.forecast_method = method_text(min(programme.last_month or HORIZON, HORIZON))
         step.forecasts = {f.code: f for f in forecast.indicators if f.set_code == step.set_code}
     return step
 
@@ -230,6 +229,7 @@ def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> 
     demo_units = AdministrativeUnit.objects.filter(path__startswith=commune.path, is_demo=True).exists()
     in_force_ids = {r.pk for r in in_force}
     revoked_ids = {r.pk for r in recognitions if r.revoked_date is not None and r.revoked_date <= month_end(period)}
+    step = next_step(result)
     return {
         "scope": commune,
         "commune": commune,
@@ -255,7 +255,7 @@ def scorecard_context(*, commune: AdministrativeUnit, period: dt.date, user) -> 
         "watch": watch,
         "at_risk": any(w.at_risk for w in watch),
         "plans": plans,
-        "next_step": with_forecast(next_step(result), commune, period) if status else next_step(result),
+        "next_step": with_forecast(step, commune, period, result, programme) if status else step,
         "history": history,
         "history_runs": yardstick_runs(history),
         "predecessors_history": _predecessors_history(commune, history),

@@ -10,16 +10,19 @@ reads the version first and the data after, so what it caches is never older tha
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 from django.apps import apps
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from communes.signals import units_imported
@@ -33,6 +36,7 @@ WATCHED = (
     "records.CommunePlan",
     "communes.AdministrativeUnit",
     "communes.CommuneGroupAssignment",
+    "communes.Membership",
     "criteria.CriteriaSet",
     "criteria.Programme",
 )
@@ -126,11 +130,12 @@ class _Recent:
 recent = _Recent(size=32)
 
 
-def cached_body(kind: str, *, unit, period: dt.date, user, build) -> str:
+def cached_body(kind: str, *, unit, period: dt.date, user, build, version: int | None = None) -> str:
     """The page body of `kind` for the unit and month: from the cache under the current data version, else built
     (build() renders it) and stored. Per user (what a body offers depends on the person), language and day (overdue
-    counts and deadlines move with the date)."""
-    version = data_version()
+    counts and deadlines move with the date). `version`: the data version this request already read (cached_page),
+    else read here."""
+    version = data_version() if version is None else version
     parts = [kind, unit.pk, period.isoformat(), version, user.pk, translation.get_language(), timezone.localdate()]
     parts.append(code_release())
     key = "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
@@ -143,3 +148,40 @@ def cached_body(kind: str, *, unit, period: dt.date, user, build) -> str:
         cache.set(key, body, TIMEOUT)
     recent.put(key, body)
     return body
+
+
+def cached_page(view):
+    """A whole page kept for the session that saw it, under the data version: a repeated view then costs the session,
+    the user and the version (three queries), not the scope's lookup and the layout's rendering as well.
+
+    The page was served to this session with the same path, so its scope check was passed; what could change the
+    answer moves the version (memberships and units are WATCHED) or the key (the session, the user's superuser flag,
+    the language, the day, the code release). A response that sets a cookie or a request with messages waiting is
+    never kept or served from here: those belong to one response."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = _page_key(request)
+        if key is not None:
+            content = recent.get(key) or cache.get(key)
+            if content is not None:
+                recent.put(key, content)
+                return HttpResponse(content)
+        response = view(request, *args, **kwargs)
+        if key is not None and response.status_code == 200 and not response.cookies and not response.streaming:
+            content = response.content.decode(response.charset)
+            cache.set(key, content, TIMEOUT)
+            recent.put(key, content)
+        return response
+
+    return wrapper
+
+
+def _page_key(request) -> str | None:
+    user, session = request.user, request.session
+    if request.method != "GET" or not user.is_authenticated or not session.session_key or len(get_messages(request)):
+        return None
+    parts = [request.get_full_path(), session.session_key, user.pk, user.is_superuser, translation.get_language()]
+    request.data_version = data_version()  # read once per request: the body's cache (cached_body) takes it too
+    parts += [timezone.localdate(), code_release(), request.data_version]
+    return "full:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()

@@ -20,7 +20,7 @@ from criteria.services import UnknownCriteria, evaluate_values
 from reports import country, dashboard
 from reports.dashboard_map import chosen_mode
 from reports.forms import MAX_YEAR, MIN_YEAR, MeasureValuesForm, WhatIfForm
-from reports.freshness import cached_body
+from reports.freshness import cached_body, cached_page
 from reports.scope import month_links
 from reports.scorecard import scorecard_context
 from reports.services import what_if_measures
@@ -56,6 +56,7 @@ def my_dashboard(request):
 
 
 @require_GET
+@cached_page
 def province_dashboard(request, code: str):
     """A province at a glance for a month: tiers against the plan, criteria, districts, watch-list, trend."""
     province = unit_or_404(request, code, [UnitLevel.PROVINCE])
@@ -66,7 +67,10 @@ def province_dashboard(request, code: str):
         context = dashboard.province_context(province=province, period=period, user=request.user, map_mode=map_mode)
         return render_to_string("reports/includes/province_dashboard_body.html", context, request)
 
-    body = cached_body(f"province:{map_mode}", unit=province, period=period, user=request.user, build=build)
+    version = getattr(request, "data_version", None)
+    body = cached_body(
+        f"province:{map_mode}", unit=province, period=period, user=request.user, build=build, version=version
+    )
     context = {"province": province, "period": period, "body": mark_safe(body)}  # noqa: S308 - our own rendering
     return render(request, "reports/province_dashboard.html", context)
 
@@ -82,6 +86,7 @@ def country_dashboard(request):
 
 
 @require_GET
+@cached_page
 def district_dashboard(request, code: str):
     """A district for a month: its communes recognised and computed, QĐ 320's conditions, watch-list, trend."""
     district = unit_or_404(request, code, [UnitLevel.DISTRICT])
@@ -96,7 +101,10 @@ def district_dashboard(request, code: str):
         )
         return render_to_string("reports/includes/district_dashboard_body.html", context, request)
 
-    body = cached_body(f"district:{map_mode}", unit=district, period=period, user=request.user, build=build)
+    version = getattr(request, "data_version", None)
+    body = cached_body(
+        f"district:{map_mode}", unit=district, period=period, user=request.user, build=build, version=version
+    )
     context = {
         "district": district,
         "province": province,

@@ -30,8 +30,8 @@ OLD_PAGES = {
     "district month": (lambda: reverse("monthly:district", args=["610", OLD_MONTH]), 8),
     "review desk": (lambda: reverse("monthly:review", args=[OLD_MONTH]), 5),
     "overdue board": (lambda: reverse("monthly:overdue", args=[OLD_MONTH]), 7),
-    # Warm: its body from the cache (reports.freshness); cold: built.
-    "province dashboard": (lambda: reverse("reports:province-dashboard", args=["62"]) + f"?month={OLD_MONTH}", 5),
+    # Warm: the session's page from the cache (reports.freshness: session, user, data version); cold: built.
+    "province dashboard": (lambda: reverse("reports:province-dashboard", args=["62"]) + f"?month={OLD_MONTH}", 3),
     "province dashboard, cold": (
         lambda: reverse("reports:province-dashboard", args=["62"]) + f"?month={OLD_MONTH}",
         18,
@@ -43,8 +43,8 @@ NEW_PAGES = {
     "province page": (lambda: reverse("communes:province-detail", args=["51"]), 6),
     "review desk": (lambda: reverse("monthly:review", args=[NEW_MONTH]), 5),
     "overdue board": (lambda: reverse("monthly:overdue", args=[NEW_MONTH]), 7),
-    # Warm: its body from the cache (reports.freshness); cold: built.
-    "province dashboard": (lambda: reverse("reports:province-dashboard", args=["51"]) + f"?month={NEW_MONTH}", 5),
+    # Warm: the session's page from the cache (reports.freshness: session, user, data version); cold: built.
+    "province dashboard": (lambda: reverse("reports:province-dashboard", args=["51"]) + f"?month={NEW_MONTH}", 3),
     "province dashboard, cold": (
         lambda: reverse("reports:province-dashboard", args=["51"]) + f"?month={NEW_MONTH}",
         18,

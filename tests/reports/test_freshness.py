@@ -241,11 +241,11 @@ def test_a_warm_page_never_shows_a_status_older_than_the_last_recompute(tree, ap
     assert "bình quân <strong>3,0</strong> tiêu chí/xã" in fresh.text
     assert "theo số liệu 1 xã đạt" not in fresh.text
 
-    # Nothing changed since: the body comes from the cache, the same page for fewer queries.
+    # Nothing changed since: the page comes from the cache, the same page for three queries (session, user, version).
     with CaptureQueriesContext(connection) as warm:
         again = _province_page(office_client)
-    assert again.context["body"] == fresh.context["body"]
-    assert len(warm) < len(cold)
+    assert again.content == fresh.content
+    assert len(warm) == 3 < len(cold)
 
 
 def test_a_warm_page_is_served_from_the_cache_until_something_changes(tree, approved, office_client):
@@ -255,8 +255,8 @@ def test_a_warm_page_is_served_from_the_cache_until_something_changes(tree, appr
         first = _province_page(office_client)
     with CaptureQueriesContext(connection) as warm:
         second = _province_page(office_client)
-    assert second.context["body"] == first.context["body"]
-    assert len(warm) < len(cold)
+    assert second.content == first.content
+    assert len(warm) == 3 < len(cold)
 
     # A target saved: the version moves, the body is built again (and says so).
     Target.objects.create(
@@ -296,3 +296,48 @@ def test_a_bulk_import_of_the_unit_lists_moves_the_version(db):
     before = data_version()
     units_imported.send(sender=None)
     assert data_version() == before + 1
+
+
+def test_a_kept_page_is_not_served_once_the_membership_is_gone(tree, approved, office_user, office_client):
+    """The whole page is kept for the session that saw it; a membership removed moves the version, so the next
+    request checks the scope again and answers 404."""
+    from communes.models import Membership
+
+    approved(tree.dak_pek, GOOD)
+    _recompute()
+    assert _province_page(office_client).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        assert _province_page(office_client).status_code == 200
+    assert len(warm) == 3
+    Membership.objects.filter(user=office_user).delete()
+    assert _province_page(office_client).status_code == 404
+
+
+def test_a_kept_page_belongs_to_its_session(tree, approved, office_user, office_client, client_for):
+    approved(tree.dak_pek, GOOD)
+    _recompute()
+    first = _province_page(office_client)
+    other = client_for(office_user)  # the same person, another browser: its own session
+    with CaptureQueriesContext(connection) as elsewhere:
+        second = _province_page(other)
+    assert second.status_code == 200
+    assert second.context is not None  # rendered for this session (its body from the shared cache), not copied
+    assert len(elsewhere) > 3
+    assert first.status_code == 200
+
+
+def test_a_page_with_messages_waiting_is_neither_kept_nor_served_from_the_cache(rf, office_user):
+    from django.contrib.messages import add_message, constants
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from reports.freshness import _page_key
+
+    request = rf.get("/dashboard/62/?month=2024-05")
+    request.user = office_user
+    request.session = SessionStore()
+    request.session.save()
+    request._messages = FallbackStorage(request)
+    assert _page_key(request) is not None
+    add_message(request, constants.SUCCESS, "Đã lưu.")
+    assert _page_key(request) is None

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.status import Scratch, timed  # noqa: E402 - after the path is set
+from benchmarks.status import scratch_session, timed  # noqa: E402 - after the path is set
 
 PERIOD = dt.date(2024, 5, 1)  # the twelfth month of pages.load()
 
@@ -107,14 +107,7 @@ def describe(result) -> None:
 
 def main() -> None:
     args = parse_args()
-    scratch = Scratch(args.database_url, args.reuse)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "ntm_portal.settings"
-    os.environ["DATABASE_URL"] = scratch.url if args.reuse else scratch.create()
-    try:
-        import django
-
-        django.setup()
-        from django.conf import settings
+    with scratch_session(args):
         from django.db import connection
 
         from benchmarks.pages import load, reused
@@ -122,8 +115,6 @@ def main() -> None:
         from criteria.models import Programme
         from reports.services import recompute_statuses, tracked_units
 
-        settings.DEBUG = False  # as in production: no query log kept in memory
-        print(f"database: {scratch.label}")
         codes = reused() if args.reuse else load()
         print(f"largest provinces: {largest_provinces()}")
         province = AdministrativeUnit.objects.get(level=Level.PROVINCE, code=codes["province"], valid_from__isnull=True)
@@ -162,11 +153,6 @@ def main() -> None:
             f"RESULT forecast_ms={forecast_ms:.1f} communes={communes} recompute_ms={recompute_ms:.1f} "
             f"ratio={ratio:.2f} load_ms={load_ms:.1f} queries={queries} every_trend_ms={full_ms:.1f}"
         )
-    finally:
-        if args.keep or args.reuse:
-            print(f"kept: {scratch.label.split(' (')[0]} (--reuse {scratch.name})")
-        else:
-            scratch.drop()
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ missed (or with --profile), one more recompute runs under cProfile and the time 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import io
@@ -115,6 +116,29 @@ class Scratch:
 
 
 # ---------------------------------------------------------------- the data
+
+
+@contextlib.contextmanager
+def scratch_session(args: argparse.Namespace):
+    """Django set up on the scratch database (built, or reused with --reuse) in production's DEBUG off; kept after
+    with --keep or --reuse, else dropped. Yields the Scratch."""
+    scratch = Scratch(args.database_url, args.reuse)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ntm_portal.settings"
+    os.environ["DATABASE_URL"] = scratch.url if args.reuse else scratch.create()
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        settings.DEBUG = False  # as in production: no query log kept in memory
+        print(f"database: {scratch.label}")
+        yield scratch
+    finally:
+        if args.keep or args.reuse:
+            print(f"kept: {scratch.label.split(' (')[0]} (--reuse {scratch.name})")
+        else:
+            scratch.drop()
 
 
 def load(rng: random.Random) -> tuple[int, int]:
@@ -405,18 +429,9 @@ def profile() -> None:
 
 def main() -> None:
     args = parse_args()
-    scratch = Scratch(args.database_url, args.reuse)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "ntm_portal.settings"
-    os.environ["DATABASE_URL"] = scratch.url if args.reuse else scratch.create()
-    try:
-        import django
-
-        django.setup()
-        from django.conf import settings
+    with scratch_session(args):
         from django.db import connection
 
-        settings.DEBUG = False  # as in production: no query log kept in memory
-        print(f"database: {scratch.label}")
         if args.reuse:
             from monthly.models import Report, Value
 
@@ -462,11 +477,6 @@ def main() -> None:
             f"history_months={HISTORY_MONTHS} first_s={first_s:.3f} twelfth_s={twelfth_s:.3f} "
             f"twelfth_vs_first={twelfth_s / first_s:.2f} communes={communes} values={values}"
         )
-    finally:
-        if args.keep or args.reuse:
-            print(f"kept: {scratch.label.split(' (')[0]} (--reuse {scratch.name})")
-        else:
-            scratch.drop()
 
 
 if __name__ == "__main__":

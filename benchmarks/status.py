@@ -73,6 +73,7 @@ class Scratch:
 
     def __init__(self, server_url: str | None, name: str | None = None):
         self.server_url = server_url
+        self.reused = name is not None
         self.name = name or f"ntm_bench_{os.getpid()}"
         if server_url:
             parts = urlsplit(server_url)
@@ -111,8 +112,9 @@ class Scratch:
     def label(self) -> str:
         if self.server_url:
             parts = urlsplit(self.url)
-            return f"PostgreSQL {parts.hostname}:{parts.port or 5432}/{self.name} (created for this run, dropped after)"
-        return f"SQLite {self.file} (deleted after)"
+            life = "kept from an earlier run" if self.reused else "created for this run, dropped after"
+            return f"PostgreSQL {parts.hostname}:{parts.port or 5432}/{self.name} ({life})"
+        return f"SQLite {self.file} ({'kept from an earlier run' if self.reused else 'deleted after'})"
 
 
 # ---------------------------------------------------------------- the data

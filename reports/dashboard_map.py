@@ -36,9 +36,7 @@ def chosen_mode(value: str | None) -> str:
 
 def commune_map(rows: ScopeRows, period: dt.date, at_risk: set[int], tiers: tuple[str, ...], mode: str) -> CommuneMap:
     """The scope's map for the month; `at_risk` holds the pks of communes QĐ 18/2022's rule flags."""
-    # The dashboards' words for tiers; imported here because the documents they load import the dashboard.
-    from reports.templatetags.dashboard_format import tier_label
-
+    words = _Words()
     # One reverse for the page, not one per commune (hundreds of marks on a cold page); codes are [0-9A-Za-z].
     scorecard = reverse("reports:scorecard", args=["CODE"]) + f"?month={month_code(period)}"
     points, missing = [], []
@@ -46,44 +44,35 @@ def commune_map(rows: ScopeRows, period: dt.date, at_risk: set[int], tiers: tupl
         if unit.latitude is None or unit.longitude is None:
             missing.append(unit.name)
             continue
-        points.append(
-            _point(
-                unit,
-                rows.statuses.get(unit.pk),
-                unit.pk in at_risk,
-                scorecard.replace("CODE", unit.code, 1),
-                tier_label,
-            )
-        )
-    ladder = [(tier, tier_label(tier)) for tier in tiers]
+        url = scorecard.replace("CODE", unit.code, 1)
+        points.append(_point(unit, rows.statuses.get(unit.pk), unit.pk in at_risk, url, words))
+    ladder = [(tier, words.tier(tier)) for tier in tiers]
     return CommuneMap(draw_map(points, mode=mode, tiers=ladder), mode, len(points), missing)
 
 
-def _point(unit, status, at_risk: bool, url: str, tier_label) -> MapPoint:
+class _Words:
+    """The map's words, translated once per map rather than once per commune."""
+
+    def __init__(self):
+        # The dashboards' words for tiers; imported here because the documents they load import the dashboard.
+        from reports.templatetags.dashboard_format import tier_label
+
+        self._tier_label, self.tiers = tier_label, {}
+        self.no_result, self.no_figures = _("Chưa có kết quả"), _("chưa có số liệu được duyệt")
+        self.result = _("%(tier)s · đạt %(met)s/%(total)s tiêu chí")
+
+    def tier(self, tier: str) -> str:
+        if tier not in self.tiers:
+            self.tiers[tier] = str(self._tier_label(tier))
+        return self.tiers[tier]
+
+
+def _point(unit, status, at_risk: bool, url: str, words: _Words) -> MapPoint:
+    latitude, longitude = float(unit.latitude), float(unit.longitude)
     if status is None:
-        return MapPoint(
-            name=unit.name,
-            latitude=float(unit.latitude),
-            longitude=float(unit.longitude),
-            tier=NO_RESULT,
-            tier_label=_("Chưa có kết quả"),
-            criteria_met=0,
-            criteria_total=0,
-            at_risk=at_risk,
-            url=url,
-            result=_("chưa có số liệu được duyệt"),
-        )
-    label = tier_label(status.tier)
-    return MapPoint(
-        name=unit.name,
-        latitude=float(unit.latitude),
-        longitude=float(unit.longitude),
-        tier=status.tier or None,
-        tier_label=label,
-        criteria_met=status.criteria_met,
-        criteria_total=status.criteria_total,
-        at_risk=at_risk,
-        url=url,
-        result=_("%(tier)s · đạt %(met)s/%(total)s tiêu chí")
-        % {"tier": label, "met": status.criteria_met, "total": status.criteria_total},
-    )
+        no_result = words.no_result
+        return MapPoint(unit.name, latitude, longitude, NO_RESULT, no_result, 0, 0, at_risk, url, words.no_figures)
+    label = words.tier(status.tier)
+    met, total = status.criteria_met, status.criteria_total
+    result = words.result % {"tier": label, "met": met, "total": total}
+    return MapPoint(unit.name, latitude, longitude, status.tier or None, label, met, total, at_risk, url, result)

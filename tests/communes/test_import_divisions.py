@@ -1,4 +1,4 @@
-"""The national unit list, loaded once for this module (about 3 s) and removed afterwards."""
+"""The national unit lists, loaded once for this module by tests/communes/conftest.py (some 20 s on SQLite)."""
 
 import datetime as dt
 
@@ -7,26 +7,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from communes.divisions import load_corrections
-from communes.models import AdministrativeUnit, Commune, District, Kind, Level, Lineage, Membership, Province
+from communes.models import AdministrativeUnit, Commune, District, Kind, Level, Lineage, Province
 from communes.text import sort_key
-
-
-def _clear_units():
-    Membership.objects.all().delete()
-    Lineage.objects.all().delete()
-    # Children before parents: parent is PROTECT.
-    for level in [Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE]:
-        AdministrativeUnit.objects.filter(level=level).delete()
-
-
-@pytest.fixture(scope="module")
-def national(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        _clear_units()
-        call_command("import_divisions", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        yield
-        _clear_units()
-
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("national")]
 

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from communes.models import REFORM_DATE, AdministrativeUnit, Commune, Kind, Level, Lineage, Membership, Role
+from communes.models import REFORM_DATE, AdministrativeUnit, Commune, Kind, Level, Role
 from communes.positions import NOTICE, POSITIONS, build_rows, load_positions, read_positions, write_positions
 from tests.factories import MembershipFactory, reform_kon_tum
 
@@ -169,24 +169,6 @@ def test_a_broken_row_of_the_fixture_is_refused_with_its_line(db, tmp_path, row,
 
 
 # ---------------------------------------------------------------- the shipped fixture on the national lists
-
-
-def _clear_units():
-    Membership.objects.all().delete()
-    Lineage.objects.all().delete()
-    for level in [Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE]:
-        AdministrativeUnit.objects.filter(level=level).delete()
-
-
-@pytest.fixture(scope="module")
-def national(django_db_setup, django_db_blocker):
-    """import_divisions on an empty database (the lists, then the points); its output."""
-    with django_db_blocker.unblock():
-        _clear_units()
-        out = io.StringIO()
-        call_command("import_divisions", stdout=out)
-        yield out.getvalue()
-        _clear_units()
 
 
 # Legacy communes the dataset has no point for, all of them units the 2025-01-04 list holds but vietnamadminunits'

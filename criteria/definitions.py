@@ -148,12 +148,17 @@ def build_programmes_by_province(
         if s.province_code:
             provincial.setdefault(s.province_code, {})[s.code] = set_def(s)
     last_year = _last_year(all_sets)
+    # The provinces without sets of their own share one definition: one threshold cache, and one batch of units
+    # for the column engine (criteria.batch) instead of one per province.
+    shared = ProgrammeDef(code=programme_code, sets=tuple(national.values()), last_year=last_year)
     return {
         province: ProgrammeDef(
             code=programme_code,
-            sets=tuple({**national, **provincial.get(province, {})}.values()),
+            sets=tuple({**national, **provincial[province]}.values()),
             last_year=last_year,
         )
+        if province in provincial
+        else shared
         for province in province_codes
     }
 

@@ -11,6 +11,7 @@ from typing import Any
 from communes.groups import groups_on
 from communes.models import AdministrativeUnit, Level
 from communes.months import month_end
+from criteria.batch import summarize_units
 from criteria.definitions import build_programme
 from criteria.evaluation import ProgrammeDef, ProgrammeResult, evaluate_programme
 from criteria.models import Measure, Programme
@@ -63,6 +64,37 @@ def evaluate_unit(
     result = evaluate_programme(definition, profile, year, values, level=level)
     result.uses_groups, result.group = grouped, profile.group
     return result
+
+
+def summarize_many(
+    units: list[AdministrativeUnit],
+    period: dt.date,
+    values: Mapping[int, Mapping[Any, Any]],
+    *,
+    regions: Mapping[str, str],
+    definitions: Mapping[str, ProgrammeDef],
+    groups: Mapping[int, int],
+    keys: Mapping[str, Any] | None = None,
+) -> dict[int, tuple]:
+    """evaluate_unit(summary=True) of many units at once, by unit pk, through the engine's column path
+    (criteria.batch): the recompute of a month. `values` by unit pk, each by measure code or, with `keys`, by the
+    key given for each code; `regions` by province path; `definitions` by province code; `groups` the communes'
+    groups in force in the month."""
+    batches: dict[tuple[int, str], tuple[ProgrammeDef, str, list[int], list]] = {}
+    for unit in units:
+        definition = definitions[unit.province_code]
+        profile = unit.threshold_profile(regions.get(unit.province_path, ""))
+        if unit.level == Level.COMMUNE and uses_groups(definition):
+            profile = dataclasses.replace(profile, group=groups.get(unit.pk))
+        level = CRITERIA_LEVEL.get(unit.level, unit.level)
+        batch = batches.setdefault((id(definition), level), (definition, level, [], []))
+        batch[2].append(unit.pk)
+        batch[3].append((profile, values.get(unit.pk, {})))
+    results: dict[int, tuple] = {}
+    for definition, level, pks, items in batches.values():
+        year = min(period.year, definition.last_year or period.year)
+        results.update(zip(pks, summarize_units(definition, year, items, level=level, keys=keys), strict=True))
+    return results
 
 
 def evaluate_approved(

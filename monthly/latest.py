@@ -14,10 +14,10 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from communes.models import AdministrativeUnit
-from monthly.figures import approved_months, carried_values
+from monthly.figures import carried_values
 from monthly.models import LatestApprovedValue, Report, ReportStatus, Value
 
 # One statement on both databases: the newest approved value of each (unit, measure), by window function.
@@ -104,27 +104,78 @@ def lock_units(unit_ids: set[int]) -> None:
 
 def current_values(units: QuerySet, period: dt.date) -> dict[int, dict[int, Any]]:
     """For each unit, the last approved value of every measure up to this month: carried_values' answer, read from
-    the maintained latest values, plus, for the units with values approved after the month, the values of their
-    newest report up to it (the history only for a measure that report lacks)."""
-    # Whether a row is after the month comes as a boolean: cheaper to fetch than its date, a million times over.
-    rows = (
-        LatestApprovedValue.objects.filter(unit__in=units.values("pk"))
-        .annotate(after=ExpressionWrapper(Q(period__gt=period), output_field=BooleanField()))
-        .values_list("unit_id", "measure_id", "number", "flag", "level", "after")
+    the maintained latest values. A unit with values approved after the month takes the values of its newest
+    report up to it over them, or the history's answer when that report lacks one of those measures. Two queries
+    for the current month, three for a past one, four when such a report lacks a measure."""
+    of_units = units.values("pk")
+    result = _by_unit(
+        _fetch(
+            LatestApprovedValue.objects.filter(unit__in=of_units, period__lte=period).values_list(
+                "unit_id", "measure_id", "number", "flag", "level"
+            )
+        )
     )
-    result: dict[int, dict[int, Any]] = {}
-    later: dict[int, set[int]] = {}
-    for unit_id, measure_id, number, flag, level, after in _fetch(rows):
-        if after:
-            later.setdefault(unit_id, set()).add(measure_id)
-            continue
+    # Per unit, how many of its measures have a value approved after the month: counted, not fetched, because a
+    # past month of a whole country would otherwise read every row twice.
+    after = dict(
+        LatestApprovedValue.objects.filter(unit__in=of_units, period__gt=period)
+        .values("unit_id")
+        .annotate(measures=Count("pk"))
+        .order_by()
+        .values_list("unit_id", "measures")
+    )
+    if not after:
+        return result
+    newest = _newest_reports(of_units, period)
+    gaps = []
+    for unit_id, count in after.items():
+        own = newest.get(unit_id)
+        if own is None:
+            continue  # no approved report up to the month: nothing of these carries into it
         values = result.get(unit_id)
         if values is None:
-            values = result[unit_id] = {}
-        values[measure_id] = flag if flag is not None else (level or number)
-    if later:
-        _fill_from_history(result, later, period)
+            result[unit_id], covered = own, len(own)
+        else:
+            # A measure of the newest report without a latest row up to the month has its latest after it.
+            covered = sum(1 for measure_id in own if measure_id not in values)
+            values.update(own)
+        if covered < count:
+            gaps.append(unit_id)
+    # The newest report lacks a measure approved since: the history decides, for those units only.
+    result.update(carried_values(gaps, period) if gaps else {})
     return result
+
+
+# The values of the newest approved report up to the month of each unit with a value approved after it. By join,
+# not by lists of units and months: a past month of a whole country names every unit.
+NEWEST_REPORTS_SQL = """
+SELECT r.unit_id, v.measure_id, v.number, v.flag, v.level
+FROM communes_report r
+JOIN (
+    SELECT unit_id, MAX(period) AS period FROM communes_report
+    WHERE status = %s AND period <= %s
+      AND unit_id IN (SELECT unit_id FROM monthly_latestapprovedvalue WHERE period > %s AND unit_id IN ({units}))
+    GROUP BY unit_id
+) newest ON newest.unit_id = r.unit_id AND newest.period = r.period
+JOIN communes_value v ON v.report_id = r.id
+WHERE r.status = %s
+"""
+
+
+def _newest_reports(of_units: QuerySet, period: dt.date) -> dict[int, dict[int, Any]]:
+    units_sql, units_params = of_units.query.sql_with_params()
+    approved = ReportStatus.APPROVED
+    with connection.cursor() as cursor:
+        cursor.execute(NEWEST_REPORTS_SQL.format(units=units_sql), [approved, period, period, *units_params, approved])
+        rows = cursor.fetchall()
+    if connection.vendor != "postgresql":
+        # SQLite hands back what the ORM would convert: numbers as floats, flags as 0 and 1.
+        to_decimal = Value._meta.get_field("number").to_python
+        rows = [
+            (unit, measure, None if n is None else to_decimal(n), None if flag is None else bool(flag), level)
+            for unit, measure, n, flag, level in rows
+        ]
+    return _by_unit(rows)
 
 
 def _fetch(rows: QuerySet):
@@ -141,44 +192,12 @@ def _fetch(rows: QuerySet):
         return cursor.fetchall()
 
 
-def _rows_by_unit(rows: QuerySet) -> dict[int, dict[int, Any]]:
+def _by_unit(rows) -> dict[int, dict[int, Any]]:
     """(unit, measure, number, flag, level) rows as {unit: {measure: value}}."""
     result: dict[int, dict[int, Any]] = {}
-    for unit_id, measure_id, number, flag, level in _fetch(rows):
+    for unit_id, measure_id, number, flag, level in rows:
         values = result.get(unit_id)
         if values is None:
             values = result[unit_id] = {}
         values[measure_id] = flag if flag is not None else (level or number)
     return result
-
-
-def _fill_from_history(result: dict[int, dict[int, Any]], later: dict[int, set[int]], period: dt.date) -> None:
-    """The measures whose latest value came after the month take the value of the unit's newest approved report up
-    to it; a measure that report lacks, the history's (carried_values, for those units only)."""
-    newest = approved_months(list(later), period)
-    by_month: dict[dt.date, list[int]] = {}
-    for unit_id, month in newest.items():
-        by_month.setdefault(month, []).append(unit_id)
-    condition = Q(pk__in=[])
-    for month, unit_ids in by_month.items():
-        condition |= Q(report__period=month, report__unit_id__in=unit_ids)
-    found = _rows_by_unit(
-        Value.objects.filter(condition, report__status=ReportStatus.APPROVED).values_list(
-            "report__unit_id", "measure_id", "number", "flag", "level"
-        )
-    )
-    gaps: set[int] = set()
-    for unit_id, measures in later.items():
-        own, values = found.get(unit_id, {}), result.setdefault(unit_id, {})
-        for measure_id in measures:
-            if measure_id in own:
-                values[measure_id] = own[measure_id]
-            elif unit_id in newest:
-                gaps.add(unit_id)  # an older report may hold it
-    for unit_id, values in carried_values(sorted(gaps), period).items():
-        for measure_id in later[unit_id]:
-            if measure_id not in result[unit_id] and measure_id in values:
-                result[unit_id][measure_id] = values[measure_id]
-    for unit_id in later:
-        if not result[unit_id]:
-            del result[unit_id]

@@ -308,9 +308,10 @@ def test_current_values_reads_the_history_only_for_units_approved_later(
     _history(tree, approved, submitted, unapproved, official)
     units = AdministrativeUnit.objects.all()
 
-    with django_assert_num_queries(1):  # the latest month: the maintained rows alone
+    # The latest month: the maintained rows up to it, and the count of those after it (none).
+    with django_assert_num_queries(2):
         latest = current_values(units, AUGUST)
-    # A past month: plus, for Đắk Pék and Đắk Môn, their newest report up to it, its values, and the history for
+    # A past month: plus, for Đắk Pék and Đắk Môn, the values of their newest report up to it, and the history for
     # a measure that report lacks.
     with django_assert_num_queries(4):
         past = current_values(units, MAY)

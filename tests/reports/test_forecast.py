@@ -344,8 +344,8 @@ def test_the_loader_runs_a_fixed_number_of_queries(tree, sample, communes, djang
     with django_assert_num_queries(12):
         inputs = load_forecast_inputs(tree.province, JUNE)
     assert sum(c.judged for c in inputs.communes) == communes
-    # Judged again (a commune's scorecard, the back-test): the provinces' regions and the latest values too.
-    with django_assert_num_queries(14):
+    # Judged again (a commune's scorecard, the back-test): the provinces' regions and the latest values (two) too.
+    with django_assert_num_queries(15):
         load_forecast_inputs(tree.province, JUNE, every_trend=True)
 
 

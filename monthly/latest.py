@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from communes.models import AdministrativeUnit
 from monthly.figures import carried_values
@@ -105,8 +105,8 @@ def lock_units(unit_ids: set[int]) -> None:
 def current_values(units: QuerySet, period: dt.date) -> dict[int, dict[int, Any]]:
     """For each unit, the last approved value of every measure up to this month: carried_values' answer, read from
     the maintained latest values. A unit with values approved after the month takes the values of its newest
-    report up to it over them, or the history's answer when that report lacks one of those measures. Two queries
-    for the current month, three for a past one, four when such a report lacks a measure."""
+    report up to it over them, or the history's answer when that report lacks one of those measures. Two queries,
+    three when such a report lacks a measure."""
     of_units = units.values("pk")
     result = _by_unit(
         _fetch(
@@ -115,23 +115,8 @@ def current_values(units: QuerySet, period: dt.date) -> dict[int, dict[int, Any]
             )
         )
     )
-    # Per unit, how many of its measures have a value approved after the month: counted, not fetched, because a
-    # past month of a whole country would otherwise read every row twice.
-    after = dict(
-        LatestApprovedValue.objects.filter(unit__in=of_units, period__gt=period)
-        .values("unit_id")
-        .annotate(measures=Count("pk"))
-        .order_by()
-        .values_list("unit_id", "measures")
-    )
-    if not after:
-        return result
-    newest = _newest_reports(of_units, period)
     gaps = []
-    for unit_id, count in after.items():
-        own = newest.get(unit_id)
-        if own is None:
-            continue  # no approved report up to the month: nothing of these carries into it
+    for unit_id, (count, own) in _newest_reports(of_units, period).items():
         values = result.get(unit_id)
         if values is None:
             result[unit_id], covered = own, len(own)
@@ -143,39 +128,56 @@ def current_values(units: QuerySet, period: dt.date) -> dict[int, dict[int, Any]
             gaps.append(unit_id)
     # The newest report lacks a measure approved since: the history decides, for those units only.
     result.update(carried_values(gaps, period) if gaps else {})
-    return result
+    return {unit_id: values for unit_id, values in result.items() if values}
 
 
-# The values of the newest approved report up to the month of each unit with a value approved after it. By join,
-# not by lists of units and months: a past month of a whole country names every unit.
+# For each unit with values approved after the month: how many of its measures have one (counted, not fetched:
+# a past month of a whole country would read every row twice), and the values of its newest approved report up to
+# the month (a row without a measure for a report without values). A unit with no approved report by then has no
+# row: nothing carries into the month. By join, not by lists of units and months: a past month names every unit.
 NEWEST_REPORTS_SQL = """
-SELECT r.unit_id, v.measure_id, v.number, v.flag, v.level
-FROM communes_report r
-JOIN (
-    SELECT unit_id, MAX(period) AS period FROM communes_report
-    WHERE status = %s AND period <= %s
-      AND unit_id IN (SELECT unit_id FROM monthly_latestapprovedvalue WHERE period > %s AND unit_id IN ({units}))
+WITH later AS (
+    SELECT unit_id, COUNT(*) AS measures FROM monthly_latestapprovedvalue
+    WHERE period > %s AND unit_id IN ({units})
     GROUP BY unit_id
-) newest ON newest.unit_id = r.unit_id AND newest.period = r.period
-JOIN communes_value v ON v.report_id = r.id
-WHERE r.status = %s
+)
+SELECT newest.unit_id, newest.measures, v.measure_id, v.number, v.flag, v.level
+FROM (
+    SELECT later.unit_id, later.measures, MAX(month.period) AS period
+    FROM later JOIN communes_report month ON month.unit_id = later.unit_id
+    WHERE month.status = %s AND month.period <= %s
+    GROUP BY later.unit_id, later.measures
+) newest
+JOIN communes_report r ON r.unit_id = newest.unit_id AND r.period = newest.period AND r.status = %s
+LEFT JOIN communes_value v ON v.report_id = r.id
 """
 
 
-def _newest_reports(of_units: QuerySet, period: dt.date) -> dict[int, dict[int, Any]]:
-    units_sql, units_params = of_units.query.sql_with_params()
+def _newest_reports(of_units: QuerySet, period: dt.date) -> dict[int, tuple[int, dict[int, Any]]]:
+    """{unit: (measures with a value approved after the month, {measure: value of its newest report up to it})}."""
+    try:
+        units_sql, units_params = of_units.query.sql_with_params()
+    except EmptyResultSet:  # the ORM's way of saying no row can match (an empty list of units)
+        return {}
     approved = ReportStatus.APPROVED
     with connection.cursor() as cursor:
-        cursor.execute(NEWEST_REPORTS_SQL.format(units=units_sql), [approved, period, period, *units_params, approved])
+        cursor.execute(NEWEST_REPORTS_SQL.format(units=units_sql), [period, *units_params, approved, period, approved])
         rows = cursor.fetchall()
     if connection.vendor != "postgresql":
         # SQLite hands back what the ORM would convert: numbers as floats, flags as 0 and 1.
         to_decimal = Value._meta.get_field("number").to_python
         rows = [
-            (unit, measure, None if n is None else to_decimal(n), None if flag is None else bool(flag), level)
-            for unit, measure, n, flag, level in rows
+            (unit, count, measure, None if n is None else to_decimal(n), None if flag is None else bool(flag), level)
+            for unit, count, measure, n, flag, level in rows
         ]
-    return _by_unit(rows)
+    result: dict[int, tuple[int, dict[int, Any]]] = {}
+    for unit_id, count, measure_id, number, flag, level in rows:
+        found = result.get(unit_id)
+        if found is None:
+            found = result[unit_id] = (count, {})
+        if measure_id is not None:
+            found[1][measure_id] = flag if flag is not None else (level or number)
+    return result
 
 
 def _fetch(rows: QuerySet):

@@ -185,6 +185,9 @@ class LatestApprovedValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "measure"], name="latest_value_unit_measure_unique"),
         ]
+        # A recompute asks which units have values approved after its month, and reads those up to it: by month
+        # first, the current month's answer (none after it) comes from the index alone.
+        indexes = [models.Index(fields=["period", "unit"], name="latest_value_period_unit")]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.measure_id} @ {self.period:%m/%Y}"

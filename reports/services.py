@@ -16,6 +16,7 @@ from django.utils import timezone
 from communes.groups import groups_on
 from communes.models import AdministrativeUnit, Level
 from communes.months import month_end, months_between
+from criteria.batch import collector_paused
 from criteria.definitions import build_programmes_by_province
 from criteria.models import CriteriaSet, JudgedKinds, Measure, Programme, SetStatus, judged_kinds_of
 from criteria.models import Level as CriteriaLevel
@@ -143,13 +144,17 @@ def _judged_in(units, period: dt.date, judged: dict) -> tuple[list[Administrativ
     return units, [u.pk for u in units]
 
 
-@transaction.atomic
 def recompute_statuses(*, period: dt.date, units, programme: Programme | None = None) -> int:
     """Evaluate units for a month from their approved figures (carried forward) and store their statuses.
 
     Runs a fixed number of queries whatever the number of units: units, provinces, figures, measures, the
     criteria sets (four), the communes' tiers for district shares, then the delete and the bulk insert.
     """
+    with collector_paused(), transaction.atomic():
+        return _recompute(period, units, programme)
+
+
+def _recompute(period: dt.date, units, programme: Programme | None) -> int:
     programme = programme or programme_for(period)
     if programme is None:
         return 0

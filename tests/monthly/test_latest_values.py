@@ -308,14 +308,30 @@ def test_current_values_reads_the_history_only_for_units_approved_later(
     _history(tree, approved, submitted, unapproved, official)
     units = AdministrativeUnit.objects.all()
 
-    # The latest month: the maintained rows up to it, and the count of those after it (none).
+    # The latest month: the maintained rows up to it, and those after it (none) with their newest report's values.
     with django_assert_num_queries(2):
         latest = current_values(units, AUGUST)
-    # A past month: plus, for Đắk Pék and Đắk Môn, the values of their newest report up to it, and the history for
-    # a measure that report lacks.
-    with django_assert_num_queries(4):
+    # A past month: the same two, now with Đắk Pék's and Đắk Môn's newest reports up to it, and the history for a
+    # measure those reports lack.
+    with django_assert_num_queries(3):
         past = current_values(units, MAY)
 
     assert set(latest) == {tree.dak_pek.pk, tree.dak_mon.pk, tree.dak_glei_town.pk}
     assert set(past) == {tree.dak_pek.pk, tree.dak_mon.pk, tree.dak_glei_town.pk}
     assert past[tree.dak_pek.pk] != latest[tree.dak_pek.pk]
+
+
+def test_a_past_month_whose_newest_report_has_no_values_takes_the_history(tree, approved):
+    """Đắk Pék's April report is approved without values (the portal refuses to submit one, but a loader writing
+    reports directly can): April carries March's figures, though later ones exist."""
+    approved(tree.dak_pek, MARCH, GOOD)
+    approved(tree.dak_pek, MAY, {"poverty_rate": "3"})
+    march = Report.objects.get(unit=tree.dak_pek, period=MARCH)
+    Report.objects.create(unit=tree.dak_pek, period=APRIL, programme=march.programme, status=ReportStatus.APPROVED)
+    units = AdministrativeUnit.objects.filter(pk=tree.dak_pek.pk)
+
+    april = current_values(units, APRIL)
+
+    assert april == carried_values([tree.dak_pek.pk], APRIL)
+    poverty = Measure.objects.get(code="poverty_rate").pk
+    assert april[tree.dak_pek.pk][poverty] == Decimal("4")

@@ -198,9 +198,12 @@ def latency_ms(opener, url: str, *, cold: bool) -> float:
     from reports.freshness import bump_data_version
 
     times = []
-    # Each worker's first request of a page loads its templates and code: a process cold, not the data cold this
-    # measures. Enough requests that every worker (gunicorn spreads them) has served the page once.
+    # Each worker's first build of a page loads its templates and code: a process cold, not the data cold this
+    # measures. Enough requests that every worker (gunicorn spreads them) has built the page once, each after the
+    # version moved when `cold` (else the kept page would answer them all and only one worker would build it).
     for _ in range(WARM_UP_REQUESTS):
+        if cold:
+            bump_data_version()
         opener.open(url).read()
     for _ in range(LATENCY_ROUNDS):
         if cold:

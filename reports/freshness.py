@@ -134,7 +134,9 @@ def cached_body(kind: str, *, unit, period: dt.date, user, build, version: int |
     """The page body of `kind` for the unit and month: from the cache under the current data version, else built
     (build() renders it) and stored. Per user (what a body offers depends on the person), language and day (overdue
     counts and deadlines move with the date). `version`: the data version this request already read (cached_page),
-    else read here."""
+    else read here. Under cached_page the body is kept in this process only: the whole page goes to the shared
+    cache, and a second copy of most of it there cost a cold view a read and a write of a few hundred kilobytes."""
+    shared = version is None
     version = data_version() if version is None else version
     parts = [kind, unit.pk, period.isoformat(), version, user.pk, translation.get_language(), timezone.localdate()]
     parts.append(code_release())
@@ -142,10 +144,11 @@ def cached_body(kind: str, *, unit, period: dt.date, user, build, version: int |
     body = recent.get(key)
     if body is not None:
         return body
-    body = cache.get(key)
+    body = cache.get(key) if shared else None
     if body is None:
         body = build()
-        cache.set(key, body, TIMEOUT)
+        if shared:
+            cache.set(key, body, TIMEOUT)
     recent.put(key, body)
     return body
 

@@ -321,7 +321,7 @@ def test_a_kept_page_belongs_to_its_session(tree, approved, office_user, office_
     with CaptureQueriesContext(connection) as elsewhere:
         second = _province_page(other)
     assert second.status_code == 200
-    assert second.context is not None  # rendered for this session (its body from the shared cache), not copied
+    assert second.context is not None  # rendered for this session (its body from the cache of bodies), not copied
     assert len(elsewhere) > 3
     assert first.status_code == 200
 

@@ -135,14 +135,9 @@ def _chosen_targets(targets: list[Target], year: int) -> list[Target]:
     return list(chosen.values())
 
 
-def _earlier(trend, period: dt.date) -> dict[int, Status]:
+def _earlier(rows: ScopeRows) -> dict[int, Status]:
     """The previous December's statuses: what a yearly gain is measured from."""
-    baseline = dt.date(period.year - 1, 12, 1)
-    return {
-        row.unit_id: Status(unit_id=row.unit_id, criteria_met=row.criteria_met)
-        for row in trend
-        if row.period == baseline
-    }
+    return {unit_id: Status(unit_id=unit_id, criteria_met=met) for unit_id, met in rows.baseline.items()}
 
 
 def summarise(
@@ -155,7 +150,7 @@ def summarise(
     commune_statuses = [rows.statuses[u.pk] for u in rural if u.pk in rows.statuses]
     in_force = recognitions_on(rows.recognitions, month_end(period))
     highest = highest_by_unit(in_force)
-    earlier = _earlier(rows.trend, period)
+    earlier = _earlier(rows)
     progress = target_progress(
         _chosen_targets(rows.targets, period.year),
         communes=rural,

@@ -7,8 +7,9 @@ import copy
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, IntegerField, Q, When
 
 from communes.groups import groups_on
 from communes.models import REFORM_DATE, AdministrativeUnit, Level
@@ -79,13 +80,23 @@ def highest_by_unit(recognitions: Iterable[Recognition]) -> dict[int, Recognitio
 # ---------------------------------------------------------------- what a scope holds
 
 
+class TrendRow(NamedTuple):
+    """How many of the scope's rural communes had this result in a month."""
+
+    period: dt.date
+    tier: str
+    criteria_met: int
+    criteria_total: int
+    communes: int
+
+
 @dataclass
 class ScopeRows:
     """Every row a dashboard reads about a province or district, loaded once (nine queries)."""
 
     units: list[AdministrativeUnit]  # districts and communes of every kind, in Vietnamese order
     statuses: dict[int, Status]  # the month's statuses (rural communes and districts)
-    trend: list  # (unit_id, period, tier, criteria_met, criteria_total) of rural communes, 12 months and more
+    trend: list[TrendRow]  # the rural communes' statuses month by month, 12 months and more, counted by result
     recognitions: list[Recognition]  # every decision of the scope, revoked ones too
     targets: list[Target]  # the scope unit's own targets
     plans: list[CommunePlan]
@@ -95,6 +106,7 @@ class ScopeRows:
     judged: dict[str, JudgedKinds] = field(default_factory=dict)  # criteria level -> the kinds its sets judge
     sets: list[CriteriaSet] = field(default_factory=list)  # the sets, in their versions, that judge the month
     groups: dict[int, int] | None = None  # commune pk -> its group in force, for a programme judging by group
+    baseline: dict[int, int] = field(default_factory=dict)  # rural commune pk -> criteria met the December before
 
     @property
     def rural(self) -> list[AdministrativeUnit]:
@@ -164,17 +176,22 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
         s.unit_id: s
         for s in Status.objects.filter(below, period=period).filter(programme_in_force()).defer(*deferred).order_by()
     }
-    trend = list(
-        Status.objects.filter(
-            below,
-            unit__level=Level.COMMUNE,
-            period__gte=_trend_start(period),
-            period__lte=period,
-        )
+    judged = judged_kinds(period=period)
+    # The rural communes' statuses of the trend's months counted by result in SQL (a province has thousands), but
+    # the previous December's one by one: what a yearly gain is measured from.
+    december = dt.date(period.year - 1, 12, 1)
+    trend, baseline = [], {}
+    for month, tier, met, total, unit_id, communes in (
+        Status.objects.filter(below, _rural(judged), period__gte=_trend_start(period), period__lte=period)
         .filter(programme_in_force())
+        .annotate(baseline=Case(When(period=december, then=F("unit_id")), output_field=IntegerField()))
+        .values_list("period", "tier", "criteria_met", "criteria_total", "baseline")
+        .annotate(communes=Count("pk"))
         .order_by()
-        .values_list("unit_id", "period", "tier", "criteria_met", "criteria_total", named=True)
-    )
+    ):
+        trend.append(TrendRow(month, tier, met, total, communes))
+        if unit_id is not None:
+            baseline[unit_id] = met
     recognitions = list(
         Recognition.objects.filter(below).select_related("unit").order_by("unit__path", "decision_date")
     )
@@ -187,7 +204,6 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
     )
     demo_units = AdministrativeUnit.objects.filter(path__startswith=scope.path, is_demo=True).exists()
     stale = set(RecomputeMark.objects.filter(below, period=period).values_list("unit_id", flat=True))
-    judged = judged_kinds(period=period)
     sets = list(
         CriteriaSet.objects.in_month(period)
         .in_force_for(scope.province_code, month_end(period))
@@ -199,6 +215,7 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
         wanted = {u.pk for u in units if u.level == Level.DISTRICT} | {r.unit_id for r in recognitions}
         attach_sets(statuses, wanted)
     rows = ScopeRows(units, statuses, trend, recognitions, targets, plans, reports, demo_units, stale, judged, sets)
+    rows.baseline = baseline
     if scope.is_post_reform and any(s.programme.first_day >= REFORM_DATE for s in sets):
         # QĐ 51/2025's commune groups: one query, only for a programme that began after the 2025 reform.
         rows.groups = groups_on([u.pk for u in units if u.level == Level.COMMUNE], month_end(period))
@@ -206,5 +223,12 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
     rural_ids = {u.pk for u in rows.rural}
     not_judged = {u.pk for u in units if u.level == Level.COMMUNE} - rural_ids
     rows.statuses = {pk: s for pk, s in statuses.items() if pk not in not_judged}
-    rows.trend = [t for t in trend if t.unit_id in rural_ids]
     return rows
+
+
+def _rural(judged: dict[str, JudgedKinds]) -> Q:
+    """Statuses of the communes the criteria judge (ScopeRows.rural, in SQL)."""
+    kinds = judged.get(Level.COMMUNE, JudgedKinds())
+    if kinds.every:
+        return Q(unit__level=Level.COMMUNE)
+    return Q(unit__level=Level.COMMUNE, unit__kind__in=sorted(kinds.kinds))

@@ -14,7 +14,6 @@ from communes.months import shift_month
 from records.models import RecognisedTier
 from reports import charts
 from reports.scope import TREND_MONTHS, ScopeRows, tier_rank
-from reports.services import average_criteria
 
 
 @dataclass
@@ -31,24 +30,29 @@ class TrendPoint:
         return f"{self.period:%m/%y}"
 
 
-def trend(rows: ScopeRows, period: dt.date, unit_ids: set[int] | None = None) -> list[TrendPoint]:
-    """The last twelve months of the scope's rural communes (or some of them): tiers reached and average criteria."""
+def trend(rows: ScopeRows, period: dt.date) -> list[TrendPoint]:
+    """The last twelve months of the scope's rural communes: tiers reached and average criteria."""
     by_month: dict[dt.date, list] = defaultdict(list)
     for row in rows.trend:
-        if unit_ids is None or row.unit_id in unit_ids:
-            by_month[row.period].append(row)
+        by_month[row.period].append(row)
     points = []
     for offset in range(1 - TREND_MONTHS, 1):
         month = shift_month(period, offset)
         month_rows = by_month.get(month, [])
+        communes = sum(r.communes for r in month_rows)
         points.append(
             TrendPoint(
                 period=month,
-                communes=len(month_rows),
-                standard=sum(1 for r in month_rows if tier_rank(r.tier) >= 1),
-                advanced=sum(1 for r in month_rows if tier_rank(r.tier) >= 2),
-                model=sum(1 for r in month_rows if tier_rank(r.tier) >= 3),
-                average=average_criteria(month_rows),
+                communes=communes,
+                standard=sum(r.communes for r in month_rows if tier_rank(r.tier) >= 1),
+                advanced=sum(r.communes for r in month_rows if tier_rank(r.tier) >= 2),
+                model=sum(r.communes for r in month_rows if tier_rank(r.tier) >= 3),
+                # As reports.services.average_criteria, from the counts.
+                average=(
+                    (Decimal(sum(r.criteria_met * r.communes for r in month_rows)) / communes).quantize(Decimal("0.1"))
+                    if communes
+                    else None
+                ),
             )
         )
     return points

@@ -177,21 +177,7 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
         for s in Status.objects.filter(below, period=period).filter(programme_in_force()).defer(*deferred).order_by()
     }
     judged = judged_kinds(period=period)
-    # The rural communes' statuses of the trend's months counted by result in SQL (a province has thousands), but
-    # the previous December's one by one: what a yearly gain is measured from.
-    december = dt.date(period.year - 1, 12, 1)
-    trend, baseline = [], {}
-    for month, tier, met, total, unit_id, communes in (
-        Status.objects.filter(below, _rural(judged), period__gte=_trend_start(period), period__lte=period)
-        .filter(programme_in_force())
-        .annotate(baseline=Case(When(period=december, then=F("unit_id")), output_field=IntegerField()))
-        .values_list("period", "tier", "criteria_met", "criteria_total", "baseline")
-        .annotate(communes=Count("pk"))
-        .order_by()
-    ):
-        trend.append(TrendRow(month, tier, met, total, communes))
-        if unit_id is not None:
-            baseline[unit_id] = met
+    trend, baseline = _trend(below, judged, period)
     recognitions = list(
         Recognition.objects.filter(below).select_related("unit").order_by("unit__path", "decision_date")
     )
@@ -224,6 +210,25 @@ def load_scope(scope: AdministrativeUnit, period: dt.date) -> ScopeRows:
     not_judged = {u.pk for u in units if u.level == Level.COMMUNE} - rural_ids
     rows.statuses = {pk: s for pk, s in statuses.items() if pk not in not_judged}
     return rows
+
+
+def _trend(below: Q, judged: dict[str, JudgedKinds], period: dt.date) -> tuple[list[TrendRow], dict[int, int]]:
+    """The rural communes' statuses of the trend's months counted by result in SQL (a province has thousands), but
+    the previous December's one by one: what a yearly gain is measured from (ScopeRows.baseline)."""
+    december = dt.date(period.year - 1, 12, 1)
+    trend, baseline = [], {}
+    for month, tier, met, total, unit_id, communes in (
+        Status.objects.filter(below, _rural(judged), period__gte=_trend_start(period), period__lte=period)
+        .filter(programme_in_force())
+        .annotate(baseline=Case(When(period=december, then=F("unit_id")), output_field=IntegerField()))
+        .values_list("period", "tier", "criteria_met", "criteria_total", "baseline")
+        .annotate(communes=Count("pk"))
+        .order_by()
+    ):
+        trend.append(TrendRow(month, tier, met, total, communes))
+        if unit_id is not None:
+            baseline[unit_id] = met
+    return trend, baseline
 
 
 def _rural(judged: dict[str, JudgedKinds]) -> Q:

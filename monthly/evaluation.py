@@ -13,7 +13,7 @@ from communes.models import AdministrativeUnit, Level
 from communes.months import month_end
 from criteria.batch import summarize_units
 from criteria.definitions import build_programme
-from criteria.evaluation import ProgrammeDef, ProgrammeResult, evaluate_programme
+from criteria.evaluation import ProgrammeDef, ProgrammeResult, UnitProfile, evaluate_programme
 from criteria.models import Measure, Programme
 from criteria.summary import summarize_programme
 from monthly.figures import carried_values
@@ -49,16 +49,12 @@ def evaluate_unit(
     through the engine's compiled batch path. `group`: the commune's group in force in the month when the caller
     read it for many units at once (communes.groups.groups_on); LOOK_UP reads it. `failing_for` ("next" or "all"):
     the sets whose failing indicators a summary keeps (criteria.summary.summarize_programme)."""
-    profile = unit.threshold_profile(province_region)
     grouped = unit.level == Level.COMMUNE and uses_groups(definition)
-    if grouped:
-        # The group in force on the month's last day; none: "chưa phân nhóm", judged by no group's requirement.
-        if group is LOOK_UP:
-            group = groups_on([unit.pk], month_end(period)).get(unit.pk)
-        profile = dataclasses.replace(profile, group=group)
+    if grouped and group is LOOK_UP:
+        group = groups_on([unit.pk], month_end(period)).get(unit.pk)
+    profile = _profile(unit, province_region, grouped, group)
     level = CRITERIA_LEVEL.get(unit.level, unit.level)
-    # The 2021-2025 sets judge until January 2026, with their last year's thresholds.
-    year = min(period.year, definition.last_year or period.year)
+    year = _year(definition, period)
     if summary:
         return summarize_programme(definition, profile, year, values, level=level, failing_for=failing_for)
     result = evaluate_programme(definition, profile, year, values, level=level)
@@ -83,18 +79,29 @@ def summarize_many(
     batches: dict[tuple[int, str], tuple[ProgrammeDef, str, list[int], list]] = {}
     for unit in units:
         definition = definitions[unit.province_code]
-        profile = unit.threshold_profile(regions.get(unit.province_path, ""))
-        if unit.level == Level.COMMUNE and uses_groups(definition):
-            profile = dataclasses.replace(profile, group=groups.get(unit.pk))
+        grouped = unit.level == Level.COMMUNE and uses_groups(definition)
+        profile = _profile(unit, regions.get(unit.province_path, ""), grouped, groups.get(unit.pk))
         level = CRITERIA_LEVEL.get(unit.level, unit.level)
         batch = batches.setdefault((id(definition), level), (definition, level, [], []))
         batch[2].append(unit.pk)
         batch[3].append((profile, values.get(unit.pk, {})))
     results: dict[int, tuple] = {}
     for definition, level, pks, items in batches.values():
-        year = min(period.year, definition.last_year or period.year)
+        year = _year(definition, period)
         results.update(zip(pks, summarize_units(definition, year, items, level=level, keys=keys), strict=True))
     return results
+
+
+def _profile(unit: AdministrativeUnit, province_region: str | None, grouped: bool, group) -> UnitProfile:
+    """The unit's threshold profile; a grouped commune's with its group in force on the month's last day (none:
+    "chưa phân nhóm", judged by no group's requirement)."""
+    profile = unit.threshold_profile(province_region)
+    return dataclasses.replace(profile, group=group) if grouped else profile
+
+
+def _year(definition: ProgrammeDef, period: dt.date) -> int:
+    # The 2021-2025 sets judge until January 2026, with their last year's thresholds.
+    return min(period.year, definition.last_year or period.year)
 
 
 def evaluate_approved(

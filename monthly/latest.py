@@ -108,11 +108,9 @@ def current_values(units: QuerySet, period: dt.date) -> dict[int, dict[int, Any]
     report up to it over them, or the history's answer when that report lacks one of those measures. Two queries,
     three when such a report lacks a measure."""
     of_units = units.values("pk")
-    result = _by_unit(
-        _fetch(
-            LatestApprovedValue.objects.filter(unit__in=of_units, period__lte=period).values_list(
-                "unit_id", "measure_id", "number", "flag", "level"
-            )
+    result = _latest_by_unit(
+        LatestApprovedValue.objects.filter(unit__in=of_units, period__lte=period).values_list(
+            "unit_id", "measure_id", "number", "flag", "level"
         )
     )
     gaps = []
@@ -180,18 +178,43 @@ def _newest_reports(of_units: QuerySet, period: dt.date) -> dict[int, tuple[int,
     return result
 
 
-def _fetch(rows: QuerySet):
-    """A values_list's rows. Hundreds of thousands for a country: on PostgreSQL they are fetched at once (Django
-    would fetch them a hundred at a time; numbers and booleans need no converter there, unlike on SQLite)."""
+# The same rows gathered per unit in PostgreSQL, a unit's numbers, flags and levels in arrays of their own (the
+# kind of each value as _by_unit tells it): 8,000 rows for a country instead of 660,000, and each unit's dict made
+# by zip in C. A fifth less time than fetching the rows and grouping them in Python.
+LATEST_BY_UNIT_SQL = """
+SELECT unit_id,
+    ARRAY_AGG(measure_id) FILTER (WHERE flag IS NULL AND level = ''),
+    ARRAY_AGG(number) FILTER (WHERE flag IS NULL AND level = ''),
+    ARRAY_AGG(measure_id) FILTER (WHERE flag IS NOT NULL),
+    ARRAY_AGG(flag) FILTER (WHERE flag IS NOT NULL),
+    ARRAY_AGG(measure_id) FILTER (WHERE flag IS NULL AND level <> ''),
+    ARRAY_AGG(level) FILTER (WHERE flag IS NULL AND level <> '')
+FROM ({rows}) latest
+GROUP BY unit_id
+"""
+
+
+def _latest_by_unit(rows: QuerySet) -> dict[int, dict[int, Any]]:
+    """A values_list of (unit, measure, number, flag, level) rows of the latest values as {unit: {measure: value}}:
+    on PostgreSQL gathered per unit in SQL (LATEST_BY_UNIT_SQL), elsewhere row by row (SQLite's numbers and flags
+    go through the ORM's converters)."""
     if connection.vendor != "postgresql":
-        return rows
+        return _by_unit(rows)
     try:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:  # the ORM's way of saying no row can match (an empty list of units)
-        return []
+        return {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(LATEST_BY_UNIT_SQL.format(rows=sql), params)
+        gathered = cursor.fetchall()
+    result: dict[int, dict[int, Any]] = {}
+    for unit_id, numbered, numbers, flagged, flags, levelled, levels in gathered:
+        values = result[unit_id] = dict(zip(numbered, numbers, strict=True)) if numbered else {}
+        if flagged:
+            values.update(zip(flagged, flags, strict=True))
+        if levelled:
+            values.update(zip(levelled, levels, strict=True))
+    return result
 
 
 def _by_unit(rows) -> dict[int, dict[int, Any]]:

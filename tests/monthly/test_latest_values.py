@@ -14,11 +14,11 @@ import pytest
 from django.core.management import call_command
 
 from communes.models import AdministrativeUnit, Kind, Level, Role
-from criteria.models import Measure
+from criteria.models import Measure, MeasureKind
 from criteria.yaml_io import import_criteria_text
 from monthly.figures import carried_values
-from monthly.latest import current_values, record_approved
-from monthly.models import LatestApprovedValue, Report, ReportStatus
+from monthly.latest import current_values, rebuild, record_approved
+from monthly.models import LatestApprovedValue, Report, ReportStatus, Value
 from monthly.services import approve_all, approve_report, save_values, submit_report, unapprove_report
 from tests.criteria.samples import STANDARD
 from tests.factories import MembershipFactory
@@ -335,3 +335,39 @@ def test_a_past_month_whose_newest_report_has_no_values_takes_the_history(tree, 
     assert april == carried_values([tree.dak_pek.pk], APRIL)
     poverty = Measure.objects.get(code="poverty_rate").pk
     assert april[tree.dak_pek.pk][poverty] == Decimal("4")
+
+
+def test_numbers_yes_no_answers_and_levels_all_come_back_as_the_history_gives_them(tree, approved):
+    """On PostgreSQL the latest values are gathered per unit in arrays, one kind of value each (a number, a yes/no,
+    a level): each comes back in its own type, under its own measure, as carried_values gives it."""
+    grade = Measure.objects.create(
+        code="road_grade", name="Cấp đường trục xã", kind=MeasureKind.LEVEL, levels=["A", "B"]
+    )
+    march = approved(tree.dak_pek, MARCH, GOOD)
+    may = approved(tree.dak_pek, MAY, {"poverty_rate": "3", "plan_approved": False})
+    Value.objects.create(report=march, measure=grade, level="B")
+    Value.objects.create(report=may, measure=grade, level="A")
+    rebuild()
+    units = AdministrativeUnit.objects.filter(pk=tree.dak_pek.pk)
+    codes = dict(Measure.objects.values_list("pk", "code"))
+
+    by_month = {month: current_values(units, month) for month in (MARCH, APRIL, MAY, JUNE)}
+
+    for month, values in by_month.items():
+        assert values == carried_values([tree.dak_pek.pk], month), month
+    april = {codes[m]: v for m, v in by_month[APRIL][tree.dak_pek.pk].items()}
+    june = {codes[m]: v for m, v in by_month[JUNE][tree.dak_pek.pk].items()}
+    assert april == {
+        "income_per_capita": Decimal(55),
+        "poverty_rate": Decimal(4),
+        "plan_approved": True,
+        "road_grade": "B",
+    }
+    assert june == {
+        "income_per_capita": Decimal(55),
+        "poverty_rate": Decimal(3),
+        "plan_approved": False,
+        "road_grade": "A",
+    }
+    assert type(june["poverty_rate"]) is Decimal
+    assert type(june["plan_approved"]) is bool

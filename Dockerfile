@@ -8,10 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_TASKS_BACKEND=database
 
 # WeasyPrint: pango and harfbuzz (with its subsetter: a page renders in ~130 ms, not ~500), fontconfig, and
-# Liberation Serif, metric-compatible with the Times New Roman that Nghị định 30 asks for.
+# Liberation Serif, metric-compatible with the Times New Roman that Nghị định 30 asks for. gettext: compilemessages
+# below (the translations compiled from the .po files of this very commit).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-liberation2 curl \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-liberation2 curl gettext \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -21,8 +22,8 @@ RUN pip install --no-cache-dir -r requirements-prod.lock
 
 COPY . .
 RUN useradd --system --home /app portal \
-    && DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0 \
-    && python manage.py compilemessages -l en -l vi -v0 \
+    && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0 \
+    && DJANGO_SECRET_KEY=build-only python manage.py compilemessages -l en -l vi -v0 \
     && chown -R portal /app
 USER portal
 

@@ -117,7 +117,7 @@ def load() -> dict:
 
 
 def _load_era(*, before: bool):
-    """The province with the most communes of the list before the 2025 reform (and the 2021-2025 programme) or
+    """The province with the most rural communes of the list before the 2025 reform (and the 2021-2025 programme) or
     after it (and the 2026-2030 programme, each commune in a group): approved figures for every rural commune, month
     by month, their statuses recomputed, and its office user. Returns the province, its rural communes and the
     number of values written."""
@@ -207,10 +207,12 @@ def reused() -> dict:
         .first()
     )
 
-    def middle(scope):
+    def middle(scope) -> str:
         rural = AdministrativeUnit.objects.filter(level=Level.COMMUNE, kind=Kind.XA, path__startswith=scope.path)
-        rural = list(rural.filter(valid_from__isnull=True) if scope.valid_from is None else rural.order_by("path"))
-        return sorted(rural, key=lambda u: u.path)[len(rural) // 2].code
+        if scope.valid_from is None:  # before the reform: as load() chose them
+            rural = rural.filter(valid_from__isnull=True)
+        rural = list(rural.order_by("path"))
+        return rural[len(rural) // 2].code
 
     return {
         "province": province.code,

@@ -135,11 +135,6 @@ def _chosen_targets(targets: list[Target], year: int) -> list[Target]:
     return list(chosen.values())
 
 
-def _earlier(rows: ScopeRows) -> dict[int, Status]:
-    """The previous December's statuses: what a yearly gain is measured from."""
-    return {unit_id: Status(unit_id=unit_id, criteria_met=met) for unit_id, met in rows.baseline.items()}
-
-
 def summarise(
     scope: AdministrativeUnit, rows: ScopeRows, period: dt.date
 ) -> tuple[Summary, list[Recognition], dict[int, Recognition]]:
@@ -150,14 +145,14 @@ def summarise(
     commune_statuses = [rows.statuses[u.pk] for u in rural if u.pk in rows.statuses]
     in_force = recognitions_on(rows.recognitions, month_end(period))
     highest = highest_by_unit(in_force)
-    earlier = _earlier(rows)
+    earlier = rows.baseline  # the criteria met the previous December: what a yearly gain is measured from
     progress = target_progress(
         _chosen_targets(rows.targets, period.year),
         communes=rural,
         districts=districts,
         recognitions=in_force,
         statuses_by_unit=rows.statuses,
-        earlier_by_unit=earlier,
+        earlier_met=earlier,
     )
     tiers = _tier_lines(rural, commune_statuses, highest, progress, tiers_of(rows.sets))
     rural_ids = {u.pk for u in rural}

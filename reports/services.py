@@ -493,9 +493,10 @@ def target_progress(
     districts: list[AdministrativeUnit],
     recognitions,
     statuses_by_unit: dict[int, Status],
-    earlier_by_unit: dict[int, Status] | None = None,
+    earlier_met: dict[int, int] | None = None,
 ) -> list[TargetProgress]:
-    """How far each target is reached: recognised units in force for tier targets; statuses for criteria targets."""
+    """How far each target is reached: recognised units in force for tier targets; statuses for criteria targets.
+    `earlier_met`: the criteria each commune met when a yearly gain is measured from (the December before)."""
     in_force: dict[int, int] = {}
     for r in recognitions:
         if r.revoked_date is None:
@@ -512,13 +513,13 @@ def target_progress(
             )
             progress.append(TargetProgress(target, achieved, len(communes)))
         elif target.kind == TargetKind.YEARLY_GAIN:
-            earlier = earlier_by_unit or {}
+            earlier = earlier_met or {}
             achieved = sum(
                 1
                 for u in communes
                 if u.pk in statuses_by_unit
                 and u.pk in earlier
-                and statuses_by_unit[u.pk].criteria_met - earlier[u.pk].criteria_met >= target.value
+                and statuses_by_unit[u.pk].criteria_met - earlier[u.pk] >= target.value
             )
             progress.append(TargetProgress(target, achieved, len(communes)))
     return progress

@@ -367,7 +367,7 @@ def test_min_criteria_percent_is_the_share_of_communes():
 def test_yearly_gain_compares_with_the_earlier_status():
     communes = [commune() for _ in range(5)]
     now = {u.pk: status(u, n) for u, n in zip(communes, [12, 11, 10, 19, 8], strict=True)}
-    earlier = {u.pk: status(u, n) for u, n in zip(communes[:4], [10, 10, 10, 15], strict=True)}  # 5th: no earlier
+    earlier = {u.pk: n for u, n in zip(communes[:4], [10, 10, 10, 15], strict=True)}  # 5th: no earlier
 
     [progress] = target_progress(
         [target(TargetKind.YEARLY_GAIN, 2)],
@@ -375,7 +375,7 @@ def test_yearly_gain_compares_with_the_earlier_status():
         districts=[],
         recognitions=[],
         statuses_by_unit=now,
-        earlier_by_unit=earlier,
+        earlier_met=earlier,
     )
 
     assert (progress.achieved, progress.out_of) == (2, 5)
